@@ -1,0 +1,4 @@
+import { FulfilmentExtPt } from '../../extensions/points';
+import { step } from './define-step';
+
+export const fulfilmentRecord = step('fulfilment.record', FulfilmentExtPt, 'record');

@@ -1,0 +1,9 @@
+import { InventoryExtPt } from '../../extensions/points';
+import { step } from './define-step';
+
+// TCC try and, beside it, its cancel.
+export const inventoryReserve = step('inventory.reserve', InventoryExtPt, 'reserve');
+export const inventoryRelease = step('inventory.release', InventoryExtPt, 'release');
+
+export const inventoryCommit = step('inventory.commit', InventoryExtPt, 'commit');
+export const inventoryRestock = step('inventory.restock', InventoryExtPt, 'restock');

@@ -1,0 +1,55 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../platform/errors/app-error';
+import type { Logger } from '../platform/logger';
+import { authenticate } from './auth';
+import type { AppDeps } from './deps';
+import { openApiDocument } from './openapi';
+import { adminRoutes } from './routes/admin';
+import { catalogRoutes } from './routes/catalog';
+import { orderRoutes } from './routes/orders';
+import { paymentRoutes } from './routes/payments';
+import { refundRoutes } from './routes/refunds';
+
+export const BODY_LIMIT = '64kb';
+
+/** The REST app: auth, the contract's routes, and one error handler that speaks the contract's error format. */
+export function createApp(deps: AppDeps, log: Logger) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = { database: false, temporal: false };
+    await deps.db.raw('select 1').then(() => (checks.database = true), () => undefined);
+    await deps.temporal.workflowService.getSystemInfo({}).then(() => (checks.temporal = true), () => undefined);
+    res.status(checks.database && checks.temporal ? 200 : 503).json({ status: checks.database && checks.temporal ? 'ready' : 'not ready', checks });
+  });
+  const openapi = openApiDocument();
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
+  app.use(authenticate(deps.config.apiKeys));
+  app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(appError.status).json(appError.toBody());
+  });
+  return app;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT}`);
+  if (e?.type === 'entity.parse.failed') return new AppError(400, 'VALIDATION_FAILED', 'the request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(400, 'VALIDATION_FAILED', 'unsupported body encoding');
+  return new AppError(500, 'INTERNAL', 'something went wrong on our side; the request may be retried');
+}

@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { PlatformConfig } from '../platform/config/platform-config';
+import type { Db } from '../platform/db/knex';
+import type { ExtensionRegistry } from '../platform/registry/extension-registry';
+import type { OrderClient } from './order-client';
+
+/** What the REST app needs, handed over by server.ts (the composition root). */
+export interface AppDeps {
+  db: Db;
+  config: PlatformConfig;
+  orders: OrderClient;
+  temporal: Client;
+  registry: ExtensionRegistry;
+}

@@ -1,0 +1,98 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { Db } from '../platform/db/knex';
+import type { OrderView } from '../platform/repositories/orders';
+import type { OrderClient } from './order-client';
+
+interface HistoryEvent {
+  at: string;
+  kind: 'STEP_COMPLETED' | 'STEP_FAILED' | 'COMPENSATED' | 'SIGNAL' | 'STATUS_CHANGED';
+  step: string | null;
+  extension: string | null;
+  detail: string;
+}
+
+/**
+ * What happened to an order, for operators: each ability the workflow ran (from
+ * Temporal's history: which step, which extension, what it did), each message the
+ * order received, and each status change recorded in the database, in time order.
+ */
+export async function buildHistory(db: Db, orders: OrderClient, order: OrderView) {
+  const events: HistoryEvent[] = [];
+  try {
+    const history = await orders.history(order.orderId);
+    events.push(...fromWorkflowHistory(history.events ?? []));
+  } catch {
+    // The workflow history may have been archived; the status log below still tells the story.
+  }
+  const log = await db('order_status_log').where({ order_id: order.orderId }).orderBy('id');
+  for (const row of log) {
+    events.push({
+      at: new Date(row.at).toISOString(),
+      kind: 'STATUS_CHANGED',
+      step: null,
+      extension: null,
+      detail: `${row.field}: ${row.from_value ?? '∅'} → ${row.to_value} (v${row.version}${row.reason ? `, ${row.reason}` : ''})`,
+    });
+  }
+  events.sort((a, b) => a.at.localeCompare(b.at));
+  return { orderId: order.orderId, workflowId: order.workflowId, bizId: order.bizId, scenario: order.scenario, events };
+}
+
+function fromWorkflowHistory(events: temporal.api.history.v1.IHistoryEvent[]): HistoryEvent[] {
+  const scheduled = new Map<string, { step: string; phase: string; useCase: string }>();
+  const out: HistoryEvent[] = [];
+  for (const e of events) {
+    const at = timeOf(e);
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) {
+      const input = decode(s.input?.payloads?.[0]) as { phase?: string; useCase?: string } | undefined;
+      scheduled.set(String(e.eventId), { step: s.activityType?.name ?? '?', phase: input?.phase ?? 'action', useCase: input?.useCase ?? '' });
+      continue;
+    }
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done) {
+      const step = scheduled.get(String(done.scheduledEventId));
+      const result = decode(done.result?.payloads?.[0]) as { extension?: string; detail?: string } | undefined;
+      out.push({
+        at,
+        kind: step?.phase === 'compensation' ? 'COMPENSATED' : 'STEP_COMPLETED',
+        step: step?.step ?? null,
+        extension: result?.extension ?? null,
+        detail: `${step?.useCase ?? ''}: ${result?.detail ?? 'done'}`,
+      });
+      continue;
+    }
+    const failed = e.activityTaskFailedEventAttributes;
+    if (failed) {
+      const step = scheduled.get(String(failed.scheduledEventId));
+      out.push({ at, kind: 'STEP_FAILED', step: step?.step ?? null, extension: null, detail: `${step?.useCase ?? ''}: ${failed.failure?.cause?.message ?? failed.failure?.message ?? 'failed'}` });
+      continue;
+    }
+    const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
+    if (accepted) {
+      const name = accepted.acceptedRequest?.input?.name ?? 'update';
+      const args = decode(accepted.acceptedRequest?.input?.args?.payloads?.[0]);
+      out.push({ at, kind: 'SIGNAL', step: null, extension: null, detail: args ? `${name} ${JSON.stringify(args)}` : name });
+      continue;
+    }
+    const signal = e.workflowExecutionSignaledEventAttributes;
+    if (signal) out.push({ at, kind: 'SIGNAL', step: null, extension: null, detail: signal.signalName ?? 'signal' });
+  }
+  return out;
+}
+
+function decode(payload: temporal.api.common.v1.IPayload | undefined | null): unknown {
+  if (!payload) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload(payload as never);
+  } catch {
+    return undefined;
+  }
+}
+
+function timeOf(e: temporal.api.history.v1.IHistoryEvent): string {
+  const t = e.eventTime;
+  const ms = t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,56 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import * as s from './schemas';
+
+/** The OpenAPI document, generated from the very schemas that validate requests. */
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const errors = {
+    400: { description: 'VALIDATION_FAILED', ...json(s.errorBody) },
+    401: { description: 'UNAUTHENTICATED', ...json(s.errorBody) },
+    404: { description: 'NOT_FOUND', ...json(s.errorBody) },
+    409: { description: 'INVALID_STATE / VERSION_CONFLICT / IDEMPOTENCY_KEY_REUSED', ...json(s.errorBody) },
+    422: { description: 'a business rule refused the request', ...json(s.errorBody) },
+  };
+  const idempotencyKey = z.object({ 'Idempotency-Key': z.string().min(1).max(64) });
+  const orderId = z.object({ orderId: z.string() });
+  const refundId = z.object({ refundId: z.string() });
+  const add = (method: 'get' | 'post', path: string, summary: string, extra: Record<string, unknown> = {}) =>
+    registry.registerPath({ method, path, summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, ...errors }, ...extra });
+
+  add('post', '/v1/orders', 'Create an order; returns once the create saga has settled', {
+    request: { headers: idempotencyKey, body: json(s.createOrderBody) },
+    responses: { 201: { description: 'PENDING_PAYMENT order' }, ...errors },
+  });
+  add('get', '/v1/orders', 'List orders, newest first', { request: { query: s.listOrdersQuery } });
+  add('get', '/v1/orders/{orderId}', 'An order', { request: { params: orderId } });
+  add('get', '/v1/orders/{orderId}/history', 'What happened to an order', { request: { params: orderId } });
+  add('post', '/v1/orders/{orderId}/payments', 'Pay an order', { request: { params: orderId, body: json(s.payBody) } });
+  add('post', '/v1/orders/{orderId}/cancel', 'Cancel before shipment', { request: { params: orderId, body: json(s.cancelBody) } });
+  add('post', '/v1/orders/{orderId}/fulfilment-events', 'Warehouse/store/supplier event', { request: { params: orderId, body: json(s.fulfilmentBody) } });
+  add('post', '/v1/orders/{orderId}/receipt', 'Buyer confirms receipt', { request: { params: orderId, body: json(s.receiptBody) } });
+  add('post', '/v1/orders/{orderId}/refunds', 'Request a refund', {
+    request: { params: orderId, headers: idempotencyKey, body: json(s.refundBody) },
+    responses: { 201: { description: 'REQUESTED refund' }, ...errors },
+  });
+  add('get', '/v1/refunds/{refundId}', 'A refund', { request: { params: refundId } });
+  add('post', '/v1/refunds/{refundId}/approve', 'Approve a refund (runs the refund flow)', { request: { params: refundId } });
+  add('post', '/v1/refunds/{refundId}/reject', 'Reject a refund', { request: { params: refundId } });
+  add('post', '/v1/payments/notifications', "A payment channel's callback", { request: { body: json(s.notificationBody) } });
+  add('get', '/v1/accounts/{userId}', 'A buyer account', { request: { params: z.object({ userId: z.string() }) } });
+  add('get', '/v1/accounts/{userId}/ledger', "A buyer account's ledger", { request: { params: z.object({ userId: z.string() }) } });
+  add('get', '/v1/skus/{skuId}', 'A SKU with its stock', { request: { params: z.object({ skuId: z.string() }) } });
+  add('get', '/v1/identities', 'Configured business identities');
+  add('get', '/v1/capabilities', 'The capability map');
+  add('post', '/v1/admin/users', 'Upsert a user (operator)', { request: { body: json(s.adminUserBody) } });
+  add('post', '/v1/admin/skus', 'Upsert a SKU (operator)', { request: { body: json(s.adminSkuBody) } });
+  add('post', '/v1/admin/coupons', 'Upsert a coupon (operator)', { request: { body: json(s.adminCouponBody) } });
+
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 'Order platform', version: '1.0.0', description: 'The order middle platform (订单中台) REST contract, v1.' },
+    servers: [{ url: '/' }],
+  });
+}

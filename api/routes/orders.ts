@@ -1,0 +1,98 @@
+import { Router, type Request } from 'express';
+import type { OrderWorkflowInput } from '../../platform/domain/flow';
+import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
+import { AppError, notFound } from '../../platform/errors/app-error';
+import { newId } from '../../platform/ids';
+import { resolveOrderIdentity } from '../../platform/identity/order-identity';
+import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
+import * as msg from '../../workflows/messages';
+import { assertTenant, principalOf } from '../auth';
+import type { AppDeps } from '../deps';
+import { buildHistory } from '../history';
+import { idempotent } from '../idempotency';
+import * as s from '../schemas';
+import { parse } from '../validate';
+
+const orderIdOf = (req: Request) => String(req.params.orderId);
+
+export function orderRoutes(deps: AppDeps): Router {
+  const { db, config, orders } = deps;
+  const r = Router();
+
+  /** The order as the caller may see it: another line's order does not exist for a business key. */
+  async function visibleOrder(req: Request, orderId: string) {
+    const view = await orderView(db, orderId);
+    if (!view) throw notFound(`order ${orderId}`);
+    assertTenant(req, view.bizId, `order ${orderId}`);
+    return view;
+  }
+
+  r.post('/v1/orders', async (req, res) => {
+    const body = parse(s.createOrderBody, req.body);
+    const result = await idempotent(db, req, 'POST /v1/orders', () => newId('ord'), async (orderId) => {
+      const identity = await resolveOrderIdentity(db, config.identities, body);
+      const p = principalOf(req);
+      if (p.role !== 'operator' && !p.bizIds.includes(identity.bizId)) {
+        throw new AppError(403, 'FORBIDDEN', `this key does not serve the ${identity.bizId} business line`);
+      }
+      const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
+      const input: OrderWorkflowInput = {
+        orderId,
+        payOrderId: `pay-${orderId.slice(4)}`,
+        identity: bizIdentity,
+        config: config.identities.configOf(bizIdentity),
+        flows: config.flows.resolveAll(bizIdentity),
+        request: { ...body, scene: body.scene },
+      };
+      await orders.create(input);
+      const view = await orderView(db, orderId);
+      return { status: 201, body: view };
+    });
+    res.status(result.status).json(result.body);
+  });
+
+  r.get('/v1/orders', async (req, res) => {
+    const q = parse(s.listOrdersQuery, req.query, 'query');
+    const p = principalOf(req);
+    const query = db<OrderRow>('orders').whereNotIn('status', INVISIBLE_STATUSES as string[]).orderBy('order_id', 'desc').limit(q.limit + 1);
+    if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
+    if (q.bizId) query.where('biz_id', q.bizId);
+    if (q.status) query.where('status', q.status);
+    if (q.userId) query.where('user_id', q.userId);
+    if (q.cursor) query.where('order_id', '<', q.cursor);
+    const rows = await query;
+    const page = rows.slice(0, q.limit);
+    const items = await db('order_items').whereIn('order_id', page.map((o) => o.order_id)).orderBy('line_no');
+    res.json({
+      items: page.map((o) => toView(o, items.filter((i) => i.order_id === o.order_id))),
+      nextCursor: rows.length > q.limit ? page[page.length - 1].order_id : null,
+    });
+  });
+
+  r.get('/v1/orders/:orderId', async (req, res) => {
+    res.json(await visibleOrder(req, req.params.orderId));
+  });
+
+  r.get('/v1/orders/:orderId/history', async (req, res) => {
+    const view = await visibleOrder(req, req.params.orderId);
+    res.json(await buildHistory(db, orders, view));
+  });
+
+  /** Sends an update to the order's workflow and answers with the order as it now is. */
+  const command = (path: string, send: (req: Request) => Promise<unknown>) =>
+    r.post(path, async (req, res) => {
+      await visibleOrder(req, orderIdOf(req));
+      await send(req);
+      res.json(await orderView(db, orderIdOf(req)));
+    });
+
+  command('/v1/orders/:orderId/payments', (req) => orders.update(orderIdOf(req), msg.payUpdate, parse(s.payBody, req.body)));
+  command('/v1/orders/:orderId/cancel', (req) => orders.update(orderIdOf(req), msg.cancelUpdate, parse(s.cancelBody, req.body)));
+  command('/v1/orders/:orderId/fulfilment-events', (req) => orders.update(orderIdOf(req), msg.fulfilmentUpdate, parse(s.fulfilmentBody, req.body)));
+  command('/v1/orders/:orderId/receipt', (req) => {
+    parse(s.receiptBody, req.body);
+    return orders.update(orderIdOf(req), msg.receiptUpdate);
+  });
+
+  return r;
+}

@@ -1,0 +1,92 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+/**
+ * Request schemas: they validate requests (strict: unknown fields are a 400) and
+ * generate the OpenAPI document, so the two cannot drift apart.
+ */
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const money = z.number().int().min(0);
+
+export const createOrderBody = z
+  .strictObject({
+    userId: id,
+    items: z.array(z.strictObject({ skuId: id, quantity: z.number().int().min(1).max(999) })).min(1).max(50),
+    couponCode: id.optional(),
+    scene: z.strictObject({ channel: z.string().min(1).max(32), storeId: id.optional(), campaignId: id.optional() }),
+    payment: z.strictObject({ method: z.enum(['balance', 'channel', 'points']) }).optional(),
+    buyer: z.strictObject({ idCardNo: z.string().regex(/^\d{17}[\dXx]$/, 'an 18-character ID card number').optional() }).optional(),
+  })
+  .openapi('CreateOrderRequest');
+
+export const payBody = z.strictObject({ method: z.enum(['balance', 'channel', 'points']) }).openapi('PayRequest');
+
+export const notificationBody = z
+  .strictObject({ payOrderId: id, channelTxnId: id, status: z.enum(['SUCCESS', 'FAILED']), amount: money })
+  .openapi('PaymentNotification');
+
+export const cancelBody = z.strictObject({ reason: z.string().min(1).max(500) }).openapi('CancelRequest');
+
+export const fulfilmentBody = z
+  .strictObject({
+    type: z.enum(['SHIPPED', 'DELIVERED', 'FAILED']),
+    referenceId: id,
+    trackingNo: z.string().min(1).max(64).optional(),
+    reason: z.string().max(500).optional(),
+  })
+  .openapi('FulfilmentEvent');
+
+export const receiptBody = z.strictObject({}).openapi('ReceiptRequest');
+
+export const refundBody = z
+  .strictObject({
+    items: z.array(z.strictObject({ orderItemId: id, quantity: z.number().int().min(1) })).min(1).max(50),
+    reason: z.string().min(1).max(500),
+    returnGoods: z.boolean().default(false),
+  })
+  .openapi('RefundRequest');
+
+export const listOrdersQuery = z.strictObject({
+  bizId: id.optional(),
+  status: z.string().regex(/^[A-Z_]+$/).optional(),
+  userId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: id.optional(),
+});
+
+export const adminUserBody = z
+  .strictObject({
+    userId: id,
+    balance: money.default(0),
+    points: money.default(0),
+    attributes: z.record(z.string(), z.union([z.boolean(), z.string(), z.number()])).default({}),
+  })
+  .openapi('AdminUser');
+
+export const adminSkuBody = z
+  .strictObject({
+    skuId: id,
+    spuId: id,
+    title: z.string().min(1).max(200),
+    productType: z.string().min(1).max(32),
+    price: money,
+    stock: z.number().int().min(0),
+    attributes: z.record(z.string(), z.unknown()).default({}),
+  })
+  .openapi('AdminSku');
+
+export const adminCouponBody = z
+  .strictObject({
+    code: id,
+    amountOff: z.number().int().min(1),
+    minSpend: money.default(0),
+    quantity: z.number().int().min(0),
+    bizIds: z.array(id).min(1),
+  })
+  .openapi('AdminCoupon');
+
+export const errorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.record(z.string(), z.unknown())) }) })
+  .openapi('Error');

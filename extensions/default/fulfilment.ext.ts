@@ -1,0 +1,49 @@
+import { inject } from 'inversify';
+import type { Db } from '../../platform/db/knex';
+import { TYPES } from '../../platform/db/tokens';
+import type { AbilityInput } from '../../platform/domain/flow';
+import type { OrderStatus } from '../../platform/domain/order-status';
+import { Extension } from '../../platform/registry/extension-decorator';
+import { changeOrder, type OrderChange } from '../../platform/repositories/orders';
+import { FulfilmentExtPt, type StepOutcome } from '../points';
+
+export interface FulfilmentEvent {
+  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
+  referenceId: string;
+  trackingNo?: string;
+  reason?: string;
+}
+
+const EFFECT: Record<FulfilmentEvent['type'], { status?: OrderStatus; fulfillment: string; event: string }> = {
+  SHIPPED: { status: 'SHIPPED', fulfillment: 'SHIPPED', event: 'OrderShipped' },
+  DELIVERED: { status: 'DELIVERED', fulfillment: 'DELIVERED', event: 'OrderDelivered' },
+  // The order itself is then cancelled with a full refund by the workflow's cancel flow.
+  FAILED: { fulfillment: 'FAILED', event: 'FulfilmentFailed' },
+};
+
+/** Warehouse events for physical goods; the event row's key (order, referenceId) makes replays no-ops. */
+@Extension(FulfilmentExtPt)
+export class DefaultFulfilmentExt implements FulfilmentExtPt {
+  constructor(@inject(TYPES.Db) private readonly db: Db) {}
+
+  async record(input: AbilityInput): Promise<StepOutcome> {
+    const event = input.args.event as FulfilmentEvent;
+    return this.db.transaction(async (trx) => {
+      const inserted = await trx('fulfilment_events')
+        .insert({ order_id: input.orderId, reference_id: event.referenceId, type: event.type, tracking_no: event.trackingNo ?? null, reason: event.reason ?? null })
+        .onConflict(['order_id', 'reference_id'])
+        .ignore()
+        .returning('reference_id');
+      if (inserted.length === 0) return { output: { duplicate: true }, detail: `duplicate event ${event.referenceId}` };
+      const effect = EFFECT[event.type];
+      const change: OrderChange = { fulfillment_status: effect.fulfillment, ...(effect.status ? { status: effect.status } : {}) };
+      if (event.trackingNo) change.tracking_no = event.trackingNo;
+      await changeOrder(trx, input.orderId, change, {
+        reason: event.reason ?? `${event.type.toLowerCase()} (${event.referenceId})`,
+        event: effect.event,
+        eventPayload: { referenceId: event.referenceId, trackingNo: event.trackingNo },
+      });
+      return { output: { duplicate: false }, detail: `${event.type} ${event.referenceId}${event.trackingNo ? ` tracking ${event.trackingNo}` : ''}` };
+    });
+  }
+}

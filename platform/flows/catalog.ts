@@ -1,0 +1,40 @@
+/**
+ * The abilities (能力) flows may name. Each entry says which extension point it calls
+ * and, where it changes something that a later failure must undo, its compensation.
+ * Activities implement every entry; start-up checks flows against this list.
+ */
+export interface AbilitySpec {
+  id: string;
+  extPt: string;
+  /** The ability that undoes this one; a flow step using it must name it. */
+  compensation?: string;
+  description: string;
+}
+
+export const ABILITIES: readonly AbilitySpec[] = [
+  { id: 'order.validate', extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
+  { id: 'order.draft', extPt: 'OrderStoreExtPt', compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
+  { id: 'order.void', extPt: 'OrderStoreExtPt', description: 'void an order whose creation failed' },
+  { id: 'order.activate', extPt: 'OrderStoreExtPt', description: 'make the order visible, awaiting payment' },
+  { id: 'order.markPaid', extPt: 'OrderStoreExtPt', description: 'mark the order and its pay order paid' },
+  { id: 'order.close', extPt: 'OrderStoreExtPt', description: 'close an order whose payment deadline passed' },
+  { id: 'order.cancel', extPt: 'OrderStoreExtPt', description: 'mark the order cancelled' },
+  { id: 'order.complete', extPt: 'OrderStoreExtPt', description: 'complete a delivered order' },
+  { id: 'inventory.reserve', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'hold stock for the order' },
+  { id: 'inventory.release', extPt: 'InventoryExtPt', description: 'give held or sold units back to stock' },
+  { id: 'inventory.commit', extPt: 'InventoryExtPt', description: 'turn held units into sold ones' },
+  { id: 'inventory.restock', extPt: 'InventoryExtPt', description: 'put returned goods of a refund back into stock' },
+  { id: 'coupon.lock', extPt: 'CouponExtPt', compensation: 'coupon.unlock', description: 'lock the coupon for the order' },
+  { id: 'coupon.unlock', extPt: 'CouponExtPt', description: 'return a locked or used coupon' },
+  { id: 'coupon.consume', extPt: 'CouponExtPt', description: 'mark the locked coupon used' },
+  { id: 'payment.freeze', extPt: 'PaymentExtPt', compensation: 'payment.unfreeze', description: 'TCC try: freeze the payable amount' },
+  { id: 'payment.unfreeze', extPt: 'PaymentExtPt', description: 'TCC cancel: release the frozen amount' },
+  { id: 'payment.confirm', extPt: 'PaymentExtPt', description: 'TCC confirm: settle the frozen amount to the merchant' },
+  { id: 'payment.refund', extPt: 'PaymentExtPt', description: 'pay money back to the buyer' },
+  { id: 'fulfilment.record', extPt: 'FulfilmentExtPt', description: 'apply a warehouse/store/supplier event' },
+  { id: 'refund.create', extPt: 'RefundExtPt', description: 'price and record a refund request' },
+  { id: 'refund.reject', extPt: 'RefundExtPt', description: 'reject a refund request' },
+  { id: 'refund.complete', extPt: 'RefundExtPt', description: 'record a refund as paid back' },
+];
+
+export const ABILITY_BY_ID: ReadonlyMap<string, AbilitySpec> = new Map(ABILITIES.map((a) => [a.id, a]));

@@ -1,0 +1,42 @@
+/**
+ * Composition root of a REST server process. Stateless: run as many as needed behind
+ * a load balancer, against the same Temporal and PostgreSQL.
+ */
+import 'reflect-metadata';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from './api/app';
+import { OrderClient } from './api/order-client';
+import { EXTENSIONS } from './extensions';
+import { loadPlatformConfig } from './platform/config/platform-config';
+import { buildRegistry } from './platform/container';
+import { createDb } from './platform/db/knex';
+import { readEnv } from './platform/env';
+import { createLogger } from './platform/logger';
+
+async function main() {
+  const log = createLogger('server');
+  const env = readEnv();
+  const config = loadPlatformConfig();
+  const db = createDb(env.databaseUrl);
+  const registry = buildRegistry(db, config, EXTENSIONS);
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const temporal = new Client({ connection, namespace: env.temporalNamespace });
+  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue) }, log);
+  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', () => log.info({ port: env.port }, 'server ready'));
+
+  const stop = () => {
+    server.close(async () => {
+      await connection.close();
+      await db.destroy();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? `server failed to start: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * What the tests know about the platform the jest global setup started, and
+ * helpers to crash / restart the worker mid-flow.
+ *
+ * State is shared through .test-run/env.json rather than globals: global setup
+ * and test files run in different module realms (and the worker pid changes
+ * when a test restarts it).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnWorker, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
+import { abortIfExited, pidAlive, stopPid } from '../../platform/infra/processes';
+import { fileSize, waitForLogText } from '../../platform/infra/wait';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const RUN_DIR = path.join(ROOT, '.test-run');
+export const ENV_FILE = path.join(RUN_DIR, 'env.json');
+
+export interface TestEnv {
+  baseUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  /** The current worker; 0 after killWorker() until startWorker(). */
+  workerPid: number;
+  serverPid: number;
+  root: string;
+  /** Env given to worker.ts / server.ts on top of the jest process env. */
+  childEnv: Record<string, string>;
+  workerLog: string;
+  serverLog: string;
+  /** Every worker a test started, so teardown can stop leftovers. */
+  testWorkerPids: number[];
+}
+
+export function testEnv(): TestEnv {
+  if (!fs.existsSync(ENV_FILE)) throw new Error(`${ENV_FILE} is missing — tests must run through jest's global setup`);
+  return JSON.parse(fs.readFileSync(ENV_FILE, 'utf8')) as TestEnv;
+}
+
+export function writeTestEnv(env: TestEnv): void {
+  fs.writeFileSync(ENV_FILE, `${JSON.stringify(env, null, 2)}\n`);
+}
+
+/**
+ * Kills the current worker with `signal` (default SIGKILL: a crash, nothing
+ * flushed) and waits until it is gone; SIGTERM lets it shut down gracefully
+ * (SIGKILL after 30 s).
+ */
+export async function killWorker(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  const env = testEnv();
+  if (env.workerPid && pidAlive(env.workerPid)) await stopPid(env.workerPid, signal, 30_000);
+  writeTestEnv({ ...env, workerPid: 0 }); // its pid may be reused later; never signal it again
+}
+
+/** Starts a new worker with the harness env and waits for "worker ready" in its log. Returns its pid. */
+export async function startWorker(timeoutMs = 180_000): Promise<number> {
+  const env = testEnv();
+  const from = fileSize(env.workerLog);
+  fs.appendFileSync(env.workerLog, `\n----- worker started by a test at ${new Date().toISOString()} -----\n`);
+  const worker = spawnWorker({
+    root: env.root,
+    env: { ...process.env, ...env.childEnv },
+    output: { file: env.workerLog },
+    exitHook: false, // the jest sandbox's `process` is not the place for exit hooks; teardown stops it
+    unref: true, // and it must not keep jest from exiting
+  });
+  writeTestEnv({ ...env, workerPid: worker.pid, testWorkerPids: [...env.testWorkerPids, worker.pid] });
+  await waitForLogText(env.workerLog, WORKER_READY_TEXT, from, { timeoutMs, abortIf: abortIfExited(worker, env.workerLog) });
+  return worker.pid;
+}
+
+/** Stops the current worker (gracefully by default) and starts a fresh one. Returns the new pid. */
+export async function restartWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
+  await killWorker(signal);
+  return startWorker();
+}

@@ -1,0 +1,106 @@
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import type { AbilityInput, AbilityResult, FlowStep, OrderWorkflowInput } from '../platform/domain/flow';
+import type { UseCase } from '../platform/domain/identity';
+
+type Ability = (input: AbilityInput) => Promise<AbilityResult>;
+
+// Forward steps: a business refusal fails at once (non-retryable); faults are retried
+// a bounded number of times so a create call cannot hang forever.
+const actions = proxyActivities<Record<string, Ability>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
+});
+// Compensations and confirm-phase steps must eventually succeed: retried without limit.
+const mustSucceed = proxyActivities<Record<string, Ability>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export interface FlowRun {
+  useCase: UseCase;
+  xid: string;
+  args: Record<string, unknown>;
+  /** Steps from this index on run with unlimited retries (past the point of no return). */
+  pointOfNoReturn?: number;
+}
+
+/**
+ * Runs a flow's abilities in order as activities. A step's compensation is pushed once
+ * the step succeeded; if a later step fails, the compensations run in reverse inside a
+ * non-cancellable scope and the failure is rethrown.
+ */
+export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<Record<string, unknown>> {
+  const steps: FlowStep[] = order.flows[run.useCase];
+  const ctx: Record<string, unknown> = {};
+  const compensations: string[] = [];
+  const inputFor = (ability: string, phase: AbilityInput['phase']): AbilityInput => ({
+    orderId: order.orderId,
+    payOrderId: order.payOrderId,
+    identity: order.identity,
+    config: order.config,
+    useCase: run.useCase,
+    ability,
+    phase,
+    xid: run.xid,
+    args: run.args,
+    ctx,
+  });
+  const noReturnFrom = run.pointOfNoReturn ?? steps.length;
+
+  for (const [i, step] of steps.entries()) {
+    const proxy = i >= noReturnFrom ? mustSucceed : actions;
+    try {
+      const result = await proxy[step.ability](inputFor(step.ability, 'action'));
+      Object.assign(ctx, result.output ?? {});
+      if (step.compensation) compensations.unshift(step.compensation);
+    } catch (err) {
+      // A fault (not a business refusal) may have left the step half-known: its own
+      // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
+      if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
+      await CancellationScope.nonCancellable(async () => {
+        for (const c of compensations) await mustSucceed[c](inputFor(c, 'compensation'));
+      });
+      throw err;
+    }
+  }
+  return ctx;
+}
+
+export function isBusinessRefusal(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && Boolean(cause.nonRetryable) && typeof statusOf(cause) === 'number' && statusOf(cause)! < 500;
+}
+
+export function statusOf(failure: ApplicationFailure): number | undefined {
+  const d = failure.details?.[0] as { status?: number } | undefined;
+  return d?.status;
+}
+
+/** Turns an activity failure into the failure an update returns to the REST caller. */
+export function toUpdateFailure(err: unknown): ApplicationFailure {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type) {
+    return ApplicationFailure.create({ type: cause.type, message: cause.message, nonRetryable: true, details: cause.details as unknown[] });
+  }
+  return ApplicationFailure.create({ type: 'INTERNAL', message: 'the step failed after retries', nonRetryable: true, details: [{ status: 500, details: [] }] });
+}
+
+export function refusal(status: number, code: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ status, details: [] }] });
+}
+
+/** Runs one ability outside a configured flow (refund requests and rejections are fixed steps). */
+export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
+  return actions[ability]({
+    orderId: order.orderId,
+    payOrderId: order.payOrderId,
+    identity: order.identity,
+    config: order.config,
+    useCase,
+    ability,
+    phase: 'action',
+    xid,
+    args,
+    ctx: {},
+  });
+}

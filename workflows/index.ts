@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: only workflow code is exported from here.
+export { orderWorkflow } from './order.workflow';

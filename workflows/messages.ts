@@ -1,0 +1,46 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The messages an order workflow accepts. Updates (not signals) so the REST caller
+ * learns the outcome: each returns once the use case's flow has settled, or fails
+ * with the business error the contract maps to a status code.
+ */
+export interface PayArgs {
+  method: string;
+}
+export interface ChannelPaymentArgs {
+  channelTxnId: string;
+  amount: number;
+}
+export interface CancelArgs {
+  reason: string;
+}
+export interface FulfilmentArgs {
+  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
+  referenceId: string;
+  trackingNo?: string;
+  reason?: string;
+}
+export interface RefundRequestArgs {
+  refundId: string;
+  items: { orderItemId: string; quantity: number }[];
+  reason: string;
+  returnGoods: boolean;
+}
+
+export interface UpdateAck {
+  status: string;
+  /** True when the request changed nothing because it had already been applied. */
+  duplicate: boolean;
+}
+
+export const awaitCreatedUpdate = defineUpdate<UpdateAck>('awaitCreated');
+export const payUpdate = defineUpdate<UpdateAck, [PayArgs]>('pay');
+export const channelPaymentUpdate = defineUpdate<UpdateAck, [ChannelPaymentArgs]>('channelPayment');
+export const cancelUpdate = defineUpdate<UpdateAck, [CancelArgs]>('cancel');
+export const fulfilmentUpdate = defineUpdate<UpdateAck, [FulfilmentArgs]>('fulfilmentEvent');
+export const receiptUpdate = defineUpdate<UpdateAck>('confirmReceipt');
+export const requestRefundUpdate = defineUpdate<UpdateAck, [RefundRequestArgs]>('requestRefund');
+export const approveRefundUpdate = defineUpdate<UpdateAck, [{ refundId: string }]>('approveRefund');
+export const rejectRefundUpdate = defineUpdate<UpdateAck, [{ refundId: string }]>('rejectRefund');
+export const statusQuery = defineQuery<string>('status');
