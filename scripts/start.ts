@@ -12,12 +12,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEV_KEYS } from '../config/dev-keys';
 import { migrateLatest } from '../platform/db/migrate';
-import { spawnServer, spawnWorker, WORKER_READY_TEXT } from '../platform/infra/app-processes';
+import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../platform/infra/app-processes';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/infra/embedded-postgres';
 import { abortIfExited, killAllNow, onLauncherExit, stopAll, type ExitInfo, type ManagedProcess } from '../platform/infra/processes';
 import { findTemporalCli } from '../platform/infra/temporal-cli';
 import { startTemporalDevServer, waitForTemporal, type TemporalDevServerHandle } from '../platform/infra/temporal-dev-server';
-import { assertPortFree, waitFor, waitForHttp } from '../platform/infra/wait';
+import { assertPortFree, waitForHttp } from '../platform/infra/wait';
 import { seedDemoData } from './seed';
 
 const root = path.resolve(__dirname, '..');
@@ -180,9 +180,14 @@ async function main(): Promise<void> {
   const anyExited = () => abortIfExited(server)() ?? abortIfExited(worker)();
   await waitForHttp(`${apiUrl}/healthz`, 120_000, { abortIf: anyExited });
   // The worker bundles the workflows before polling; the API is usable meanwhile, so only warn if it is slow.
-  await waitFor('the worker to report ready', async () => workerReady, { timeoutMs: 180_000, abortIf: anyExited }).catch((err) =>
-    log(`warning: ${(err as Error).message}`),
-  );
+  await waitForWorkerReady(worker, {
+    readyLineSeen: () => workerReady,
+    temporalAddress,
+    taskQueue: process.env.TASK_QUEUE ?? 'orders',
+    namespace: process.env.TEMPORAL_NAMESPACE,
+    timeoutMs: 180_000,
+    abortIf: anyExited,
+  }).catch((err) => log(`warning: ${(err as Error).message}`));
   if (shuttingDown) return;
 
   printBanner([
@@ -191,7 +196,7 @@ async function main(): Promise<void> {
     `  OpenAPI      ${apiUrl}/v1/openapi.json`,
     ...where,
     '',
-    'Development API keys:',
+    'Development API keys (header `Authorization: Bearer <key>`):',
     ...DEV_KEYS.map((k) => `  ${k.key.padEnd(22)} ${k.role.padEnd(9)} ${(k.bizIds?.join(',') ?? '*').padEnd(16)} ${k.description}`),
   ]);
 }

@@ -28,7 +28,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   };
   /** Runs one use case at a time, failing it with the business error a REST caller should see. */
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await condition(() => !busy);
+    // Several waiters can wake in one activation: re-check after waking, so only one enters.
+    while (busy) await condition(() => !busy);
     busy = true;
     try {
       return await fn();

@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
+import type { z } from 'zod';
 import type { OrderWorkflowInput } from '../../platform/domain/flow';
-import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
+import { INVISIBLE_STATUSES, isFinal } from '../../platform/domain/order-status';
 import { AppError, notFound } from '../../platform/errors/app-error';
 import { newId } from '../../platform/ids';
 import { resolveOrderIdentity } from '../../platform/identity/order-identity';
-import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
+import { orderView, toView, type OrderRow, type OrderView } from '../../platform/repositories/orders';
 import * as msg from '../../workflows/messages';
 import { assertTenant, principalOf } from '../auth';
 import type { AppDeps } from '../deps';
@@ -78,21 +79,26 @@ export function orderRoutes(deps: AppDeps): Router {
     res.json(await buildHistory(db, orders, view));
   });
 
-  /** Sends an update to the order's workflow and answers with the order as it now is. */
-  const command = (path: string, send: (req: Request) => Promise<unknown>) =>
+  /**
+   * Sends an update to the order's workflow and answers with the order as it now is.
+   * A repeat of a request whose effect is already final (its workflow may have ended)
+   * answers with the order and changes nothing.
+   */
+  const command = <B>(path: string, schema: z.ZodType<B>, send: (orderId: string, body: B) => Promise<unknown>, alreadyDone: (order: OrderView, body: B) => boolean | Promise<boolean>) =>
     r.post(path, async (req, res) => {
-      await visibleOrder(req, orderIdOf(req));
-      await send(req);
-      res.json(await orderView(db, orderIdOf(req)));
+      const view = await visibleOrder(req, orderIdOf(req));
+      const body = parse(schema, req.body);
+      if (!(await alreadyDone(view, body))) await send(view.orderId, body);
+      res.json(await orderView(db, view.orderId));
     });
 
-  command('/v1/orders/:orderId/payments', (req) => orders.update(orderIdOf(req), msg.payUpdate, parse(s.payBody, req.body)));
-  command('/v1/orders/:orderId/cancel', (req) => orders.update(orderIdOf(req), msg.cancelUpdate, parse(s.cancelBody, req.body)));
-  command('/v1/orders/:orderId/fulfilment-events', (req) => orders.update(orderIdOf(req), msg.fulfilmentUpdate, parse(s.fulfilmentBody, req.body)));
-  command('/v1/orders/:orderId/receipt', (req) => {
-    parse(s.receiptBody, req.body);
-    return orders.update(orderIdOf(req), msg.receiptUpdate);
-  });
+  const wasPaid = (o: OrderView) => o.paymentStatus !== 'UNPAID' && o.status !== 'PENDING_PAYMENT';
+  command('/v1/orders/:orderId/payments', s.payBody, (id, b) => orders.update(id, msg.payUpdate, b), (o) => wasPaid(o) && isFinal(o.status));
+  command('/v1/orders/:orderId/cancel', s.cancelBody, (id, b) => orders.update(id, msg.cancelUpdate, b), (o) => o.status === 'CANCELLED');
+  command('/v1/orders/:orderId/fulfilment-events', s.fulfilmentBody, (id, b) => orders.update(id, msg.fulfilmentUpdate, b), async (o, b) =>
+    Boolean(await db('fulfilment_events').where({ order_id: o.orderId, reference_id: b.referenceId }).first('reference_id')),
+  );
+  command('/v1/orders/:orderId/receipt', s.receiptBody, (id) => orders.update(id, msg.receiptUpdate), (o) => o.status === 'COMPLETED');
 
   return r;
 }

@@ -1,9 +1,11 @@
 /**
  * The platform's own processes — the Temporal worker and the HTTP API — as
  * launched by `npm start` and by the test harness (one place for their entry
- * points and shutdown grace periods).
+ * points, shutdown grace periods and readiness check).
  */
+import { Connection } from '@temporalio/client';
 import { spawnTsx, type ManagedProcess, type OutputOptions, type SpawnManagedOptions } from './processes';
+import { waitFor } from './wait';
 
 /** worker.ts prints this once it polls its task queue (after bundling the workflows with webpack). */
 export const WORKER_READY_TEXT = 'worker ready';
@@ -21,4 +23,40 @@ export function spawnWorker(opts: AppProcessOptions): ManagedProcess {
 
 export function spawnServer(opts: AppProcessOptions): ManagedProcess {
   return spawnTsx('server', opts.root, 'server.ts', { ...opts, killAfterMs: 10_000 });
+}
+
+export interface WorkerReadyOptions {
+  /** Whether the worker has printed WORKER_READY_TEXT (since it started). */
+  readyLineSeen: () => boolean | Promise<boolean>;
+  temporalAddress: string;
+  taskQueue: string;
+  namespace?: string;
+  timeoutMs: number;
+  abortIf?: () => string | undefined;
+}
+
+/**
+ * Waits for the worker's "worker ready" line or — should LOG_LEVEL filter that
+ * line out — for Temporal to list a poller with the worker's identity
+ * (the SDK default is `<pid>@<host>`) on its task queue.
+ */
+export async function waitForWorkerReady(worker: ManagedProcess, opts: WorkerReadyOptions): Promise<void> {
+  let connection: Connection | undefined;
+  const polling = async () => {
+    connection ??= await Connection.connect({ address: opts.temporalAddress, connectTimeout: '3s' });
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace: opts.namespace ?? 'default',
+      taskQueue: { name: opts.taskQueue },
+    });
+    return pollers.some((p) => p.identity?.startsWith(`${worker.pid}@`));
+  };
+  try {
+    await waitFor(`the worker (pid ${worker.pid}) to get ready`, async () => (await opts.readyLineSeen()) || polling(), {
+      timeoutMs: opts.timeoutMs,
+      intervalMs: 500,
+      abortIf: opts.abortIf,
+    });
+  } finally {
+    await connection?.close();
+  }
 }

@@ -103,6 +103,7 @@ export async function clearStalePostgres(dataDir: string, stopStale: boolean, lo
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (pid > 0 && pidAlive(pid) && looksLikePostgres(pid)) {
+    log(`PostgreSQL pid ${pid} from an earlier run still holds ${dataDir}; waiting for it to exit`);
     await waitFor('the previous PostgreSQL to exit', async () => !pidAlive(pid), { timeoutMs: 10_000 }).catch(() => undefined);
     if (pidAlive(pid)) {
       if (!stopStale) {

@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrateLatest } from '../../platform/db/migrate';
-import { spawnServer, spawnWorker, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
+import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
 import { clearStalePostgres, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/infra/embedded-postgres';
 import { abortIfExited, stopAll, type ManagedProcess } from '../../platform/infra/processes';
 import { findTemporalCli } from '../../platform/infra/temporal-cli';
 import { startTemporalDevServer, type TemporalDevServerHandle } from '../../platform/infra/temporal-dev-server';
-import { assertPortFree, tailFile, waitForHttp, waitForLogText } from '../../platform/infra/wait';
+import { assertPortFree, logContains, tailFile, waitForHttp } from '../../platform/infra/wait';
 import { ROOT, RUN_DIR, writeTestEnv, type TestEnv } from './test-env';
 
 /** What global teardown needs; jest runs both in the same (outer) realm. */
@@ -114,7 +114,14 @@ export default async function globalSetup(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     await Promise.all([
       waitForHttp(`${baseUrl}/readyz`, READY_TIMEOUT_MS, { abortIf }),
-      waitForLogText(logs.worker, WORKER_READY_TEXT, 0, { timeoutMs: READY_TIMEOUT_MS, abortIf }),
+      waitForWorkerReady(worker, {
+        readyLineSeen: () => logContains(logs.worker, WORKER_READY_TEXT),
+        temporalAddress,
+        taskQueue,
+        namespace: process.env.TEMPORAL_NAMESPACE,
+        timeoutMs: READY_TIMEOUT_MS,
+        abortIf,
+      }),
     ]);
 
     const testEnv: TestEnv = {

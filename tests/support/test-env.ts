@@ -8,9 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnWorker, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
+import { spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
 import { abortIfExited, pidAlive, stopPid } from '../../platform/infra/processes';
-import { fileSize, waitForLogText } from '../../platform/infra/wait';
+import { fileSize, logContains } from '../../platform/infra/wait';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RUN_DIR = path.join(ROOT, '.test-run');
@@ -53,7 +53,7 @@ export async function killWorker(signal: NodeJS.Signals = 'SIGKILL'): Promise<vo
   writeTestEnv({ ...env, workerPid: 0 }); // its pid may be reused later; never signal it again
 }
 
-/** Starts a new worker with the harness env and waits for "worker ready" in its log. Returns its pid. */
+/** Starts a new worker with the harness env and waits until it is ready (see waitForWorkerReady). Returns its pid. */
 export async function startWorker(timeoutMs = 180_000): Promise<number> {
   const env = testEnv();
   const from = fileSize(env.workerLog);
@@ -66,7 +66,14 @@ export async function startWorker(timeoutMs = 180_000): Promise<number> {
     unref: true, // and it must not keep jest from exiting
   });
   writeTestEnv({ ...env, workerPid: worker.pid, testWorkerPids: [...env.testWorkerPids, worker.pid] });
-  await waitForLogText(env.workerLog, WORKER_READY_TEXT, from, { timeoutMs, abortIf: abortIfExited(worker, env.workerLog) });
+  await waitForWorkerReady(worker, {
+    readyLineSeen: () => logContains(env.workerLog, WORKER_READY_TEXT, from),
+    temporalAddress: env.temporalAddress,
+    taskQueue: env.taskQueue,
+    namespace: env.childEnv.TEMPORAL_NAMESPACE ?? process.env.TEMPORAL_NAMESPACE,
+    timeoutMs,
+    abortIf: abortIfExited(worker, env.workerLog),
+  });
   return worker.pid;
 }
 
