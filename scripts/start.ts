@@ -77,6 +77,9 @@ function watch(name: string, exited: Promise<ExitInfo>): void {
   });
 }
 
+/** Hides the password of a connection string the user supplied (ours are local and printed in full). */
+const redact = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+
 function printBanner(lines: string[]): void {
   const bar = '='.repeat(78);
   console.log(`\n${bar}\n${lines.join('\n')}\n${bar}\n`);
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
   const where = [
     `  Temporal     ${temporalAddress}${running.temporal ? ' (embedded dev server)' : ''}`,
     `  Temporal UI  ${temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL to show it here)'}`,
-    `  PostgreSQL   ${databaseUrl}${running.postgres ? ' (embedded)' : ''}`,
+    `  PostgreSQL   ${running.postgres ? `${databaseUrl} (embedded)` : redact(databaseUrl)}`,
     `  Data dir     ${dataDir}`,
   ];
 
@@ -201,7 +204,12 @@ async function main(): Promise<void> {
   ]);
 }
 
+// With the terminal gone (SIGHUP) writes fail; that must not crash the ordered shutdown.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
 main().catch((err: unknown) => {
+  if (shuttingDown) return; // a wait aborted because we are stopping: not a failure
   console.error('[start] failed:', err);
   void shutdown('start failed', 1);
 });

@@ -7,12 +7,12 @@ type Ability = (input: AbilityInput) => Promise<AbilityResult>;
 // Forward steps: a business refusal fails at once (non-retryable); faults are retried
 // a bounded number of times so a create call cannot hang forever.
 const actions = proxyActivities<Record<string, Ability>>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
 });
 // Compensations and confirm-phase steps must eventually succeed: retried without limit.
 const mustSucceed = proxyActivities<Record<string, Ability>>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AppError } from '../../platform/errors/app-error';
 import { openUserAccount } from '../../platform/repositories/accounts';
+import { reconcile } from '../../platform/ledger/reconcile';
 import { requireOperator } from '../auth';
 import type { AppDeps } from '../deps';
 import * as s from '../schemas';
@@ -48,6 +49,11 @@ export function adminRoutes({ db }: AppDeps): Router {
     const row = { amount_off: b.amountOff, min_spend: b.minSpend, quantity: b.quantity, biz_ids: b.bizIds, updated_at: db.fn.now() };
     await db('coupons').insert({ code: b.code, ...row }).onConflict('code').merge(row);
     res.json(couponView(await db('coupons').where({ code: b.code }).first()));
+  });
+
+  r.get('/v1/admin/reconciliation', async (req, res) => {
+    requireOperator(req);
+    res.json(await reconcile(db));
   });
 
   return r;
