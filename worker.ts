@@ -26,7 +26,8 @@ async function main() {
     workflowsPath: require.resolve('./workflows'),
     activities: createAbilityActivities(registry),
   });
-  log.info({ taskQueue: env.taskQueue, temporal: env.temporalAddress }, 'worker ready');
+  // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
+  console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress})`);
   // Worker.run() stops on SIGINT/SIGTERM, letting in-flight activities finish.
   await worker.run();
   await connection.close();

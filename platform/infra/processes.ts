@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
-
 import { tailFile } from './wait';
 
 export { waitForHttp } from './wait';
@@ -133,9 +132,8 @@ export function spawnManaged(name: string, command: string, args: string[], opts
     stdio: ['ignore', fileFd ?? (piped ? 'pipe' : 'ignore'), fileFd ?? (piped ? 'pipe' : 'ignore')],
   });
   if (fileFd !== undefined) fs.closeSync(fileFd);
-  let spawnError: Error | undefined;
-  child.on('error', (err) => (spawnError = err));
-  if (!child.pid) throw new Error(`could not start ${name} (${command}): ${spawnError?.message ?? 'spawn failed'}`);
+  child.on('error', () => undefined); // reported below or through 'exit'
+  if (!child.pid) throw new Error(`could not start ${name}: \`${command}\` not found or not executable`);
   const pid = child.pid;
 
   const recent: string[] = [];

@@ -14,7 +14,7 @@ import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from 
 import { clearStalePostgres, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/infra/embedded-postgres';
 import { abortIfExited, stopAll, type ManagedProcess } from '../../platform/infra/processes';
 import { findTemporalCli } from '../../platform/infra/temporal-cli';
-import { startTemporalDevServer, type TemporalDevServerHandle } from '../../platform/infra/temporal-dev-server';
+import { startTemporalDevServer, waitForTemporal, type TemporalDevServerHandle } from '../../platform/infra/temporal-dev-server';
 import { assertPortFree, logContains, tailFile, waitForHttp } from '../../platform/infra/wait';
 import { ROOT, RUN_DIR, writeTestEnv, type TestEnv } from './test-env';
 
@@ -74,7 +74,8 @@ export default async function globalSetup(): Promise<void> {
         return postgres.databaseUrl;
       })(),
       (async () => {
-        if (process.env.TEST_TEMPORAL_ADDRESS) return process.env.TEST_TEMPORAL_ADDRESS;
+        const external = process.env.TEST_TEMPORAL_ADDRESS;
+        if (external) return waitForTemporal(external, 30_000, undefined, process.env.TEMPORAL_NAMESPACE).then(() => external);
         temporal = await startTemporalDevServer({
           cliPath: await findTemporalCli(ROOT, log),
           dbFile: path.join(RUN_DIR, 'temporal.sqlite'),
