@@ -1,4 +1,4 @@
-import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { OrderWorkflowInput } from '../platform/domain/flow';
@@ -15,13 +15,19 @@ export const workflowIdOf = (orderId: string) => `order-${orderId}`;
 export class OrderClient {
   constructor(private readonly client: Client, private readonly taskQueue: string) {}
 
-  /** Starts the order (the workflow id is the dedup key) and returns once create has settled. */
+  /**
+   * Starts the order (the workflow id is the dedup key) and returns once create has
+   * settled. A retry that finds the order's workflow already finished answers
+   * `{ status: 'FINISHED', duplicate: true }`: the caller reads the outcome from the database.
+   */
   async create(input: OrderWorkflowInput): Promise<UpdateAck> {
     const startWorkflowOperation = new WithStartWorkflowOperation('orderWorkflow', {
       workflowId: workflowIdOf(input.orderId),
       taskQueue: this.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      // A finished order's id is never reused: a late retry must not start a second life.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: BizIdKey, value: input.identity.bizId },
         { key: ScenarioKey, value: input.identity.scenario },
@@ -31,6 +37,7 @@ export class OrderClient {
     try {
       return await this.client.workflow.executeUpdateWithStart(awaitCreatedUpdate, { startWorkflowOperation });
     } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 'FINISHED', duplicate: true };
       throw toAppError(err);
     }
   }

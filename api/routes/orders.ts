@@ -47,6 +47,8 @@ export function orderRoutes(deps: AppDeps): Router {
       };
       await orders.create(input);
       const view = await orderView(db, orderId);
+      // Only a retry after a lost response can find no visible order: its create failed back then.
+      if (!view) throw new AppError(409, 'INVALID_STATE', 'this request\'s order could not be created earlier; send a new Idempotency-Key to try again');
       return { status: 201, body: view };
     });
     res.status(result.status).json(result.body);

@@ -120,3 +120,19 @@ describe('repeats after an order is final', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('a create retried after its response was lost', () => {
+  it('answers with the order and never starts its workflow a second time', async () => {
+    const userId = await makeUser();
+    const skuId = await makeSku({ stock: 5 });
+    const idem = uid('idem');
+    const first = await createOrder({ userId, items: [{ skuId, quantity: 1 }], idem });
+    await post(`/v1/orders/${first.body.orderId}/cancel`, { reason: 'done with it' });
+    // As if the server had died after the workflow finished but before storing the response.
+    await database()('idempotency_keys').where({ key: idem }).update({ status: 'IN_PROGRESS', response_status: null, response_body: null });
+    const retry = await createOrder({ userId, items: [{ skuId, quantity: 1 }], idem });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ orderId: first.body.orderId, status: 'CANCELLED' });
+    expect(await sku(skuId)).toMatchObject({ stock: 5, reserved: 0 });
+  });
+});
