@@ -1,6 +1,8 @@
 /**
  * Composition root of a worker process: runs order workflows and their ability
- * activities. Start as many as needed against the same Temporal and PostgreSQL.
+ * activities, and (unless OUTBOX_RELAY=off) the outbox relay, the webhook dispatcher and
+ * the stale-freeze scanner. Start as many as needed against the same Temporal and
+ * PostgreSQL. FAULT_RATE (platform/faults.ts) injects transient faults for fault tests.
  */
 import 'reflect-metadata';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -10,7 +12,9 @@ import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
 import { createDb } from './platform/db/knex';
 import { readEnv } from './platform/env';
+import { faultInjectorFromEnv } from './platform/faults';
 import { createLogger } from './platform/logger';
+import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/outbox/services';
 
 async function main() {
   const log = createLogger('worker');
@@ -18,18 +22,23 @@ async function main() {
   const config = loadPlatformConfig();
   const db = createDb(env.databaseUrl);
   const registry = buildRegistry(db, config, EXTENSIONS);
+  const faults = faultInjectorFromEnv((fault) => log.warn({ fault: fault.message }, 'injected fault'));
+  if (faults.rate > 0) log.warn({ faultRate: faults.rate }, 'FAULT_RATE is set: activities and outbox consumers fail transiently on purpose');
+  const background = backgroundSettingsFromEnv();
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   const worker = await Worker.create({
     connection,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createAbilityActivities(registry),
+    activities: createAbilityActivities(registry, faults),
   });
+  const services = startBackgroundServices(db, background, { faults, log });
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress})`);
   // Worker.run() stops on SIGINT/SIGTERM, letting in-flight activities finish.
   await worker.run();
+  await services.stop();
   await connection.close();
   await db.destroy();
   log.info('worker stopped');

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AbilityInput, AbilityResult } from '../platform/domain/flow';
 import { AppError } from '../platform/errors/app-error';
+import { NO_FAULTS, type FaultInjector } from '../platform/faults';
 import { ABILITIES } from '../platform/flows/catalog';
 import { ExtensionNotFoundError, type ExtensionRegistry } from '../platform/registry/extension-registry';
 import { FenceViolation } from '../platform/tcc/fence';
@@ -13,8 +14,10 @@ export type AbilityActivity = (input: AbilityInput) => Promise<AbilityResult>;
  * the flow. Each resolves the extension for the order's identity and use case, calls
  * it, and reports which class ran. Business refusals become non-retryable failures
  * carrying the contract's status and code; anything else is retried by Temporal.
+ * `faults` (FAULT_RATE, see platform/faults.ts) fails calls transiently around the
+ * extension call, on this same path, so tests can prove every retry is harmless.
  */
-export function createAbilityActivities(registry: ExtensionRegistry): Record<string, AbilityActivity> {
+export function createAbilityActivities(registry: ExtensionRegistry, faults: FaultInjector = NO_FAULTS): Record<string, AbilityActivity> {
   const byId = new Map(STEPS.map((s) => [s.id, s]));
   for (const spec of ABILITIES) {
     const def = byId.get(spec.id);
@@ -27,7 +30,7 @@ export function createAbilityActivities(registry: ExtensionRegistry): Record<str
       async (input: AbilityInput): Promise<AbilityResult> => {
         try {
           const ext = registry.resolve<Record<string, (i: AbilityInput) => Promise<{ output?: Record<string, unknown>; detail?: string }>>>(def.extPt as never, input.identity, input.useCase);
-          const outcome = await ext.impl[def.method](input);
+          const outcome = await faults.around(`activity ${def.id}`, () => ext.impl[def.method](input));
           return { extension: ext.name, output: outcome.output, detail: outcome.detail };
         } catch (err) {
           throw toFailure(err);

@@ -9,6 +9,9 @@ import { catalogRoutes } from './routes/catalog';
 import { orderRoutes } from './routes/orders';
 import { paymentRoutes } from './routes/payments';
 import { refundRoutes } from './routes/refunds';
+import { accountingRoutes } from './routes/accounting';
+import { orderEditRoutes } from './routes/order-edits';
+import { webhookRoutes } from './routes/webhooks';
 
 export const BODY_LIMIT = '64kb';
 
@@ -35,6 +38,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   app.use(authenticate(deps.config.apiKeys));
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
+  app.use(webhookRoutes(deps), accountingRoutes(deps), orderEditRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

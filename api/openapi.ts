@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as s from './schemas';
+import * as g from './schemas.guarantees';
 
 /** The OpenAPI document, generated from the very schemas that validate requests. */
 export function openApiDocument() {
@@ -47,6 +48,14 @@ export function openApiDocument() {
   add('post', '/v1/admin/users', 'Upsert a user (operator)', { request: { body: json(s.adminUserBody) } });
   add('post', '/v1/admin/skus', 'Upsert a SKU (operator)', { request: { body: json(s.adminSkuBody) } });
   add('post', '/v1/admin/coupons', 'Upsert a coupon (operator)', { request: { body: json(s.adminCouponBody) } });
+  add('post', '/v1/orders/{orderId}/tracking', 'Change the tracking number, carrying the version read (409 VERSION_CONFLICT if it moved)', { request: { params: orderId, body: json(g.trackingBody) } });
+  add('post', '/v1/admin/webhooks', "Upsert a business line's webhook endpoint (operator)", { request: { body: json(g.webhookEndpointBody) } });
+  add('get', '/v1/admin/webhooks', 'Webhook endpoints (operator)');
+  add('get', '/v1/webhooks/deliveries', 'Webhook deliveries, newest first, with every attempt', { request: { query: g.deliveriesQuery } });
+  add('get', '/v1/webhooks/deliveries/{deliveryId}', 'A webhook delivery with every attempt', { request: { params: z.object({ deliveryId: z.string() }) } });
+  add('get', '/v1/admin/accounting/daily', 'The per-line daily accounting journal (operator)', { request: { query: g.accountingDailyQuery } });
+  add('get', '/v1/admin/accounting/check', 'The accounting journal checked against the ledger (operator)');
+  add('get', '/v1/admin/reconciliation', 'Balances against their ledgers, money conservation (operator)');
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { AbilityInput } from '../../platform/domain/flow';
 import type { OrderStatus } from '../../platform/domain/order-status';
+import { AppError } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, type OrderChange } from '../../platform/repositories/orders';
 import { FulfilmentExtPt, type StepOutcome } from '../points';
@@ -34,7 +35,14 @@ export class DefaultFulfilmentExt implements FulfilmentExtPt {
         .onConflict(['order_id', 'reference_id'])
         .ignore()
         .returning('reference_id');
-      if (inserted.length === 0) return { output: { duplicate: true }, detail: `duplicate event ${event.referenceId}` };
+      if (inserted.length === 0) {
+        // The workflow already drops repeats of a referenceId, so a row that exists was written
+        // by an earlier attempt of this very step (it committed, then the activity failed):
+        // the event is applied, not a duplicate. The same referenceId with another type is a conflict.
+        const existing = await trx('fulfilment_events').where({ order_id: input.orderId, reference_id: event.referenceId }).first('type');
+        if (existing.type !== event.type) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', `referenceId ${event.referenceId} was already used for a ${existing.type} event`);
+        return { output: { duplicate: false }, detail: `${event.type} ${event.referenceId} already recorded (retry)` };
+      }
       const effect = EFFECT[event.type];
       const change: OrderChange = { fulfillment_status: effect.fulfillment, ...(effect.status ? { status: effect.status } : {}) };
       if (event.trackingNo) change.tracking_no = event.trackingNo;

@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { changeOrder, lockOrder, type OrderChange } from '../../platform/repositories/orders';
+import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
 import { OrderStoreExtPt, type StepOutcome } from '../points';
 
 /** Writes the order and moves it through the state machine; every step is idempotent under retry. */
@@ -71,6 +72,7 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
     const outcome = await this.db.transaction(async (trx) => {
       const order = await lockOrder(trx, input.orderId);
       if (order.status !== 'PENDING_PAYMENT') return { detail: `already ${order.status}` };
+      await assertFreezeHeld(trx, input.xid);
       const method = String(input.args.method);
       await changeOrder(
         trx,

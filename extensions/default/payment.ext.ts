@@ -5,6 +5,7 @@ import type { AbilityInput } from '../../platform/domain/flow';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { channelAccountId, ensureAccount, merchantAccountId, post, type Movement } from '../../platform/repositories/accounts';
 import { changeOrder, lockOrder, type OrderRow } from '../../platform/repositories/orders';
+import { appendEvent } from '../../platform/repositories/outbox';
 import { applyToItems, remainingLines } from '../../platform/repositories/refunds';
 import { fenced } from '../../platform/tcc/fence';
 import { PaymentExtPt, type StepOutcome } from '../points';
@@ -35,11 +36,18 @@ export class DefaultPaymentExt implements PaymentExtPt {
     );
   }
 
+  /** Settles to the merchant; `PaymentSettled` (the accounting journal's sale) is written with the posting. */
   async confirm(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'confirm', 'PAYMENT_CONFIRM', (o, p) => [
-      { accountId: o.user_id, frozen: -p },
-      { accountId: merchantAccountId(o.biz_id), balance: p },
-    ]);
+    return this.phase(
+      input,
+      'confirm',
+      'PAYMENT_CONFIRM',
+      (o, p) => [
+        { accountId: o.user_id, frozen: -p },
+        { accountId: merchantAccountId(o.biz_id), balance: p },
+      ],
+      'PaymentSettled',
+    );
   }
 
   /**
@@ -88,7 +96,13 @@ export class DefaultPaymentExt implements PaymentExtPt {
     });
   }
 
-  private async phase(input: AbilityInput, phase: 'try' | 'confirm' | 'cancel', entryType: string, movements: (o: OrderRow, amount: number, method: string) => Movement[]): Promise<StepOutcome> {
+  private async phase(
+    input: AbilityInput,
+    phase: 'try' | 'confirm' | 'cancel',
+    entryType: string,
+    movements: (o: OrderRow, amount: number, method: string) => Movement[],
+    event?: string,
+  ): Promise<StepOutcome> {
     const method = String(input.args.method ?? 'balance');
     return this.db.transaction(async (trx: Tx) => {
       const order = await trx<OrderRow>('orders').where({ order_id: input.orderId }).first();
@@ -96,9 +110,10 @@ export class DefaultPaymentExt implements PaymentExtPt {
       await ensureAccount(trx, merchantAccountId(order.biz_id), 'merchant');
       if (method === 'channel') await ensureAccount(trx, channelAccountId(), 'external');
       const amount = order.payable_amount;
-      const outcome = await fenced(trx, { xid: input.xid, branch: 'payment' }, phase, input.ability, () =>
-        post(trx, input.xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount, method)),
-      );
+      const outcome = await fenced(trx, { xid: input.xid, branch: 'payment' }, phase, input.ability, async () => {
+        await post(trx, input.xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount, method));
+        if (event) await appendEvent(trx, 'order', order.order_id, event, { orderId: order.order_id, bizId: order.biz_id, scenario: order.scenario, amount, method, xid: input.xid });
+      });
       return { detail: outcome.applied ? `${entryType.toLowerCase().replace('payment_', '')} ${amount} (${method})` : `fence: ${outcome.reason}` };
     });
   }

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import './schemas'; // extends zod with .openapi()
+
+/** Request schemas of issue 4's additions: webhooks, accounting, versioned order edits. */
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+export const webhookEndpointBody = z
+  .strictObject({
+    bizId: id,
+    url: z
+      .string()
+      .max(2000)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'an http or https URL'),
+    secret: z.string().min(16).max(200).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .openapi('WebhookEndpoint');
+
+export const deliveriesQuery = z.strictObject({
+  orderId: id.optional(),
+  bizId: id.optional(),
+  status: z.enum(['PENDING', 'DELIVERED', 'FAILED', 'CANCELLED']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from a previous page').optional(),
+});
+
+export const accountingDailyQuery = z.strictObject({ bizId: id.optional(), from: day.optional(), to: day.optional() });
+
+export const trackingBody = z
+  .strictObject({
+    trackingNo: z.string().min(1).max(64),
+    /** The order version the caller read; another change since then is a 409 VERSION_CONFLICT. */
+    expectedVersion: z.number().int().min(1),
+  })
+  .openapi('TrackingUpdate');

@@ -1,0 +1,65 @@
+import { accountingConsumer } from '../accounting/journal';
+import { startLoop, type Loop } from '../background';
+import type { Db } from '../db/knex';
+import { NO_FAULTS, type FaultInjector } from '../faults';
+import type { Logger } from '../logger';
+import { releaseStaleFreezes } from '../tcc/stale-freezes';
+import { WebhookDispatcher, webhookOptionsFromEnv } from '../webhooks/dispatcher';
+import { webhookConsumer } from '../webhooks/consumer';
+import type { OutboxConsumer } from './consumer';
+import { OutboxRelay } from './relay';
+
+/** The outbox's consumers, in delivery order. */
+export const CONSUMERS: readonly OutboxConsumer[] = [accountingConsumer, webhookConsumer];
+
+export interface BackgroundSettings {
+  relay: boolean;
+  relayPollMs: number;
+  webhookPollMs: number;
+  staleFreezeSeconds: number;
+  staleScanIntervalMs: number;
+}
+
+/**
+ * The background services' settings from the environment: OUTBOX_RELAY=off turns them
+ * off in a process (e.g. when relays run as their own processes), OUTBOX_POLL_MS and
+ * WEBHOOK_POLL_MS set how often they look for work, STALE_FREEZE_SECONDS is the age at
+ * which an unconfirmed, uncancelled freeze is released (default 15 minutes, well past
+ * any pay flow's retries), STALE_SCAN_INTERVAL_MS how often the scanner looks.
+ */
+export function backgroundSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackgroundSettings {
+  const num = (name: string, fallback: number) => {
+    const v = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name}=${env[name]} must be a positive number`);
+    return v;
+  };
+  return {
+    relay: !['off', 'false', '0'].includes(String(env.OUTBOX_RELAY ?? 'on').toLowerCase()),
+    relayPollMs: num('OUTBOX_POLL_MS', 250),
+    webhookPollMs: num('WEBHOOK_POLL_MS', 500),
+    staleFreezeSeconds: num('STALE_FREEZE_SECONDS', 900),
+    staleScanIntervalMs: num('STALE_SCAN_INTERVAL_MS', 30_000),
+  };
+}
+
+/**
+ * Starts the outbox relay, the webhook dispatcher and the stale-freeze scanner in this
+ * process. Each is safe to run in many processes at once (SKIP LOCKED, leases, fences).
+ */
+export function startBackgroundServices(db: Db, settings: BackgroundSettings, opts: { faults?: FaultInjector; log?: Logger } = {}): Loop {
+  if (!settings.relay) return { stop: async () => undefined };
+  const relay = new OutboxRelay(db, CONSUMERS, { faults: opts.faults ?? NO_FAULTS, log: opts.log });
+  const dispatcher = new WebhookDispatcher(db, webhookOptionsFromEnv(opts.log));
+  const loops = [
+    startLoop('outbox-relay', settings.relayPollMs, async () => {
+      const b = await relay.runOnce();
+      return b.published;
+    }, opts.log),
+    startLoop('webhook-dispatcher', settings.webhookPollMs, () => dispatcher.runOnce(), opts.log),
+    startLoop('stale-freeze-scanner', settings.staleScanIntervalMs, async () => {
+      await releaseStaleFreezes(db, { olderThanSeconds: settings.staleFreezeSeconds, log: opts.log });
+      return 0;
+    }, opts.log),
+  ];
+  return { stop: async () => void (await Promise.all(loops.map((l) => l.stop()))) };
+}

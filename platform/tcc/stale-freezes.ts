@@ -1,0 +1,95 @@
+import type { Db, Tx } from '../db/knex';
+import { invalidState } from '../errors/app-error';
+import type { Logger } from '../logger';
+import { post } from '../repositories/accounts';
+import { lockOrder } from '../repositories/orders';
+import { appendEvent } from '../repositories/outbox';
+import { fenced } from './fence';
+
+/**
+ * Freezes (TCC tries that hold money or points in an account's frozen amount) that the
+ * stale-freeze scanner may release. `entryType` is the ledger entry the try posts under
+ * the branch's xid; `confirmEntryType` the one its confirm posts.
+ */
+export interface FreezeBranch {
+  branch: string;
+  entryType: string;
+  confirmEntryType: string;
+}
+export const FREEZE_BRANCHES: FreezeBranch[] = [{ branch: 'payment', entryType: 'PAYMENT_FREEZE', confirmEntryType: 'PAYMENT_CONFIRM' }];
+
+/**
+ * Called by a step that turns a freeze into a payment (order.markPaid), under the order's
+ * lock: refuses if the scanner has meanwhile released the freeze of this attempt, so an
+ * order is never marked paid on money that went back.
+ */
+export async function assertFreezeHeld(trx: Tx, xid: string): Promise<void> {
+  const rows = await trx('tcc_fence').where({ xid }).whereIn('branch', FREEZE_BRANCHES.map((b) => b.branch)).forUpdate().select('branch', 'status');
+  const released = rows.find((r) => r.status === 'ROLLED_BACK' || r.status === 'SUSPENDED');
+  if (released) throw invalidState(`payment attempt ${xid} expired and its frozen money was released; pay again`);
+}
+
+export interface ReleasedFreeze {
+  xid: string;
+  branch: string;
+  orderId?: string;
+  amount: number;
+}
+
+/**
+ * The scanner: every freeze still TRIED (no confirm, no cancel) after `olderThanSeconds`
+ * is cancelled through the fence — the exact inverse of the try's ledger entries is
+ * posted and the branch becomes ROLLED_BACK, so a late confirm is refused and a late
+ * cancel is a no-op. A freeze whose order was marked paid by this attempt is left alone
+ * (its confirm follows); one whose order was settled by another attempt is an orphan and
+ * released. Each release is noted on the order and written to the outbox.
+ */
+export async function releaseStaleFreezes(db: Db, opts: { olderThanSeconds: number; limit?: number; log?: Logger }): Promise<ReleasedFreeze[]> {
+  const candidates = await db('tcc_fence')
+    .where({ status: 'TRIED' })
+    .whereIn('branch', FREEZE_BRANCHES.map((b) => b.branch))
+    .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [opts.olderThanSeconds]))
+    .orderBy('created_at')
+    .limit(opts.limit ?? 50)
+    .select('xid', 'branch');
+  const released: ReleasedFreeze[] = [];
+  for (const c of candidates) {
+    const spec = FREEZE_BRANCHES.find((b) => b.branch === c.branch)!;
+    const r = await db.transaction((trx) => releaseOne(trx, c.xid, spec));
+    if (r) {
+      released.push(r);
+      opts.log?.warn({ ...r }, 'released a stale freeze');
+    }
+  }
+  return released;
+}
+
+async function releaseOne(trx: Tx, xid: string, spec: FreezeBranch): Promise<ReleasedFreeze | undefined> {
+  const entries = await trx('account_ledger').where({ txn_id: xid, entry_type: spec.entryType }).orderBy('entry_id');
+  const orderId: string | undefined = entries.find((e) => e.ref_type === 'order')?.ref_id;
+  if (orderId) {
+    const order = await lockOrder(trx, orderId);
+    if (order.payment_status !== 'UNPAID') {
+      const settledByOther = await trx('account_ledger').where({ ref_type: 'order', ref_id: orderId, entry_type: spec.confirmEntryType }).whereNot('txn_id', xid).first('entry_id');
+      if (!settledByOther) return undefined;
+    }
+  }
+  const amount = entries.reduce((sum, e) => sum + Math.max(0, Number(e.frozen_change)), 0);
+  const outcome = await fenced(trx, { xid, branch: spec.branch }, 'cancel', 'scanner.releaseStaleFreeze', async () => {
+    if (entries.length > 0) {
+      await post(
+        trx,
+        `${xid}:stale-release`,
+        'STALE_FREEZE_RELEASED',
+        { type: entries[0].ref_type, id: entries[0].ref_id },
+        entries.map((e) => ({ accountId: e.account_id, balance: -Number(e.balance_change), frozen: -Number(e.frozen_change), points: -Number(e.points_change) })),
+      );
+    }
+    if (orderId) {
+      const note = { at: new Date().toISOString(), kind: 'STALE_FREEZE_RELEASED', xid, branch: spec.branch, amount };
+      await trx('orders').where({ order_id: orderId }).update({ notes: trx.raw('notes || ?::jsonb', [JSON.stringify([note])]), updated_at: trx.fn.now() });
+      await appendEvent(trx, 'order', orderId, 'StaleFreezeReleased', { orderId, ...note });
+    }
+  });
+  return outcome.applied ? { xid, branch: spec.branch, orderId, amount } : undefined;
+}

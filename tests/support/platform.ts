@@ -1,0 +1,40 @@
+/**
+ * In-test access to the platform's own code paths: the extension registry the worker
+ * builds, and ability inputs as the workflow makes them — for tests that must play a
+ * step the way a crashed or abandoned workflow would have left it.
+ */
+import 'reflect-metadata';
+import { EXTENSIONS } from '../../extensions';
+import { loadPlatformConfig } from '../../platform/config/platform-config';
+import { buildRegistry } from '../../platform/container';
+import type { Db } from '../../platform/db/knex';
+import type { AbilityInput } from '../../platform/domain/flow';
+import type { UseCase } from '../../platform/domain/identity';
+import type { ExtensionRegistry } from '../../platform/registry/extension-registry';
+
+export function registryFor(db: Db): ExtensionRegistry {
+  return buildRegistry(db, loadPlatformConfig(), EXTENSIONS);
+}
+
+/** The ability input the workflow would pass for `order` (a row of `orders`). */
+export function abilityInput(order: { order_id: string; pay_order_id: string; biz_id: string; scenario: string }, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown> = {}): AbilityInput {
+  const identity = { bizId: order.biz_id, scenario: order.scenario };
+  return {
+    orderId: order.order_id,
+    payOrderId: order.pay_order_id,
+    identity,
+    config: loadPlatformConfig().identities.configOf(identity),
+    useCase,
+    ability,
+    phase: 'action',
+    xid,
+    args,
+    ctx: {},
+  };
+}
+
+/** Calls an extension point method the way the ability activity does (resolved for the order's identity). */
+export async function runStep(registry: ExtensionRegistry, extPt: string, method: string, input: AbilityInput) {
+  const ext = registry.resolve<Record<string, (i: AbilityInput) => Promise<{ output?: Record<string, unknown>; detail?: string }>>>({ name: extPt } as never, input.identity, input.useCase);
+  return ext.impl[method](input);
+}
