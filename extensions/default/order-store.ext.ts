@@ -126,6 +126,8 @@ async function snapshotOf(trx: Tx, skuId: string): Promise<string> {
   const sku = await trx('skus').where({ sku_id: skuId }).first('sku_id', 'spu_id', 'title', 'product_type', 'price', 'attributes');
   const content = { skuId: sku.sku_id, spuId: sku.spu_id, title: sku.title, productType: sku.product_type, price: Number(sku.price), attributes: sku.attributes };
   const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  await trx('item_snapshots').insert({ snapshot_id: `snap-${digest.slice(0, 24)}`, sku_id: skuId, digest, content }).onConflict('digest').ignore();
+  // No conflict target: the id is derived from the digest, so two first orders of new content racing
+  // can collide on either unique index; with a target, a collision on the other one is an error.
+  await trx('item_snapshots').insert({ snapshot_id: `snap-${digest.slice(0, 24)}`, sku_id: skuId, digest, content }).onConflict().ignore();
   return `snap-${digest.slice(0, 24)}`;
 }
