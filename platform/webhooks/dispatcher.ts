@@ -23,6 +23,7 @@ export function webhookOptionsFromEnv(log?: Logger): DispatcherOptions {
     maxDelayMs: num('WEBHOOK_RETRY_MAX_MS'),
     maxAttempts: num('WEBHOOK_MAX_ATTEMPTS'),
     timeoutMs: num('WEBHOOK_TIMEOUT_MS'),
+    leaseMs: num('WEBHOOK_LEASE_MS'),
     log,
   };
 }

@@ -53,14 +53,17 @@ export async function killWorker(signal: NodeJS.Signals = 'SIGKILL'): Promise<vo
   writeTestEnv({ ...env, workerPid: 0 }); // its pid may be reused later; never signal it again
 }
 
-/** Starts a new worker with the harness env and waits until it is ready (see waitForWorkerReady). Returns its pid. */
-export async function startWorker(timeoutMs = 180_000): Promise<number> {
+/**
+ * Starts a new worker with the harness env (plus `extraEnv`, e.g. FAULT_RATE) and waits
+ * until it is ready (see waitForWorkerReady). Returns its pid.
+ */
+export async function startWorker(timeoutMs = 180_000, extraEnv: Record<string, string> = {}): Promise<number> {
   const env = testEnv();
   const from = fileSize(env.workerLog);
   fs.appendFileSync(env.workerLog, `\n----- worker started by a test at ${new Date().toISOString()} -----\n`);
   const worker = spawnWorker({
     root: env.root,
-    env: { ...process.env, ...env.childEnv },
+    env: { ...process.env, ...env.childEnv, ...extraEnv },
     output: { file: env.workerLog },
     exitHook: false, // the jest sandbox's `process` is not the place for exit hooks; teardown stops it
     unref: true, // and it must not keep jest from exiting

@@ -1,0 +1,367 @@
+import { Client, Connection } from '@temporalio/client';
+import fs from 'node:fs';
+import { checkAccounting } from '../../platform/accounting/journal';
+import { FINAL_STATUSES } from '../../platform/domain/order-status';
+import { reconcile } from '../../platform/ledger/reconcile';
+import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
+import { killWorker, startWorker, testEnv } from '../support/test-env';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+
+/**
+ * The fault test. A stream of orders runs through every flow (create with and without
+ * coupons, refused creates, balance and channel payments, timeout close, cancel before and
+ * after payment, ship/deliver/fail, manual and automatic receipt, refund approve/reject,
+ * late payment, the used-car line) while the worker is killed with SIGKILL at random
+ * moments and restarted, and while activities and outbox consumers fail transiently
+ * (FAULT_RATE in the worker, applied in the activity wrapper and the relay). Afterwards
+ * the invariants must hold and the closing note prints the counts.
+ *
+ *   FAULT_TEST_ORDERS       orders in the stream (default 36: a few minutes in CI)
+ *   FAULT_TEST_RATE         FAULT_RATE given to the workers (default 0.15)
+ *   FAULT_TEST_CONCURRENCY  orders in flight at once (default 6)
+ *   FAULT_TEST_SEED         seeds the choice of flows and kill moments (default: random, printed)
+ */
+const ORDERS = Number(process.env.FAULT_TEST_ORDERS ?? 36);
+const RATE = Number(process.env.FAULT_TEST_RATE ?? 0.15);
+const CONCURRENCY = Number(process.env.FAULT_TEST_CONCURRENCY ?? 6);
+const SEED = Number(process.env.FAULT_TEST_SEED ?? Math.floor(Math.random() * 1e9));
+const FAULTY_WORKER_ENV = { FAULT_RATE: String(RATE), WEBHOOK_LEASE_MS: '8000' };
+
+jest.setTimeout(Math.max(600_000, ORDERS * 20_000));
+afterAll(closeDatabase);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** mulberry32: the same seed picks the same flows and kill delays. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Counts {
+  orders: number;
+  refusedCreates: number;
+  kills: number;
+  clientRetries: number;
+}
+
+describe('faults: SIGKILLed workers and transiently failing activities', () => {
+  let receiver: WebhookReceiver;
+  let temporal: Connection;
+  let client: Client;
+  const counts: Counts = { orders: 0, refusedCreates: 0, kills: 0, clientRetries: 0 };
+  const violations: string[] = [];
+  const violation = (msg: string) => violations.push(msg);
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    for (const bizId of ['retail', 'used-car']) await call('POST', '/v1/admin/webhooks', { body: { bizId, url: receiver.url }, key: KEYS.operator });
+    temporal = await Connection.connect({ address: testEnv().temporalAddress });
+    client = new Client({ connection: temporal });
+    await killWorker('SIGTERM');
+    await startWorker(180_000, FAULTY_WORKER_ENV);
+  });
+  afterAll(async () => {
+    for (const bizId of ['retail', 'used-car']) await call('POST', '/v1/admin/webhooks', { body: { bizId, url: receiver.url, enabled: false }, key: KEYS.operator });
+    await receiver.close();
+    await temporal.close();
+    // Later test files get a worker without injected faults.
+    await killWorker('SIGTERM');
+    await startWorker();
+  });
+
+  /** A client that retries what failed on the platform's side (5xx, connection cut), as a real one would. */
+  async function send(method: string, path: string, body?: unknown, opts: { key?: string; idem?: string } = {}): Promise<Reply> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await call(method, path, { body, key: opts.key, idem: opts.idem });
+        if (r.status < 500 || attempt >= 12) return r;
+      } catch (err) {
+        if (attempt >= 12) throw err;
+      }
+      counts.clientRetries += 1;
+      await sleep(Math.min(500 * attempt, 3_000));
+    }
+  }
+
+  it(`keeps money, stock and orders consistent (${ORDERS} orders, FAULT_RATE=${RATE}, seed ${SEED})`, async () => {
+    const random = prng(SEED);
+    const db = database();
+    const users = await Promise.all(Array.from({ length: 8 }, () => makeUser({ balance: 500_000 })));
+    const poorUser = await makeUser({ balance: 100 });
+    const plenty = await makeSku({ price: 1_990, stock: 1_000 });
+    const second = await makeSku({ price: 750, stock: 1_000 });
+    const scarce = await makeSku({ price: 5_000, stock: 2 }); // creates race for it: some are refused
+    const car = await makeSku({ price: 80_000, stock: 1_000, productType: 'used-car' });
+    const coupon = await makeCoupon({ amountOff: 300, minSpend: 1_000, quantity: 5 });
+    const skus = [plenty, second, scarce, car];
+    const initialStock = new Map<string, number>();
+    for (const s of skus) {
+      const row = await db('skus').where({ sku_id: s }).first();
+      initialStock.set(s, row.stock + row.sold);
+    }
+    const booksBefore = await reconcile(db);
+    const expected = new Map<string, { flow: string; statuses: string[] }>();
+
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const user = () => pick(users);
+    const create = async (flow: string, items: { skuId: string; quantity: number }[], opts: { userId?: string; coupon?: boolean; quick?: boolean; key?: string } = {}) => {
+      const body: Record<string, unknown> = { userId: opts.userId ?? user(), items, scene: { channel: opts.quick ? 'test-quick' : 'app' } };
+      if (opts.coupon) body.couponCode = coupon;
+      const r = await send('POST', '/v1/orders', body, { key: opts.key, idem: uid('idem') });
+      if (r.status === 201) return r.body;
+      if (r.status === 422 && ['INSUFFICIENT_STOCK', 'COUPON_NOT_APPLICABLE'].includes(r.body?.error?.code)) {
+        counts.refusedCreates += 1;
+        return undefined;
+      }
+      violation(`${flow}: create answered ${r.status} ${JSON.stringify(r.body)}`);
+      return undefined;
+    };
+    const expect2xx = (flow: string, step: string, r: Reply) => {
+      if (r.status >= 300) violation(`${flow}: ${step} answered ${r.status} ${JSON.stringify(r.body)}`);
+      return r;
+    };
+    const o = (id: string) => `/v1/orders/${id}`;
+    const shipAndDeliver = async (flow: string, id: string, key?: string) => {
+      expect2xx(flow, 'ship', await send('POST', `${o(id)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh'), trackingNo: 'SF' }, { key }));
+      const ref = uid('wh');
+      expect2xx(flow, 'deliver', await send('POST', `${o(id)}/fulfilment-events`, { type: 'DELIVERED', referenceId: ref }, { key }));
+      // A warehouse repeating itself.
+      expect2xx(flow, 'deliver again', await send('POST', `${o(id)}/fulfilment-events`, { type: 'DELIVERED', referenceId: ref }, { key }));
+    };
+
+    const flows: Record<string, () => Promise<void>> = {
+      async complete() {
+        const order = await create('complete', [{ skuId: plenty, quantity: 1 }, { skuId: second, quantity: 2 }], { coupon: random() < 0.5 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'complete', statuses: ['COMPLETED'] });
+        const [a, b] = await Promise.all([send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }), send('POST', `${o(order.orderId)}/payments`, { method: 'balance' })]);
+        expect2xx('complete', 'pay', a);
+        expect2xx('complete', 'pay twice', b);
+        await shipAndDeliver('complete', order.orderId);
+        expect2xx('complete', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
+      },
+      async autoReceipt() {
+        const order = await create('autoReceipt', [{ skuId: plenty, quantity: 1 }], { quick: true });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'autoReceipt', statuses: ['COMPLETED', 'CLOSED'] }); // CLOSED if a kill outlasted its 4 s window
+        const paid = await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' });
+        if (paid.status !== 200) return; // the short window may close first while the worker is down
+        await shipAndDeliver('autoReceipt', order.orderId);
+      },
+      async cancelUnpaid() {
+        const order = await create('cancelUnpaid', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { coupon: random() < 0.5 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'cancelUnpaid', statuses: ['CANCELLED'] });
+        expect2xx('cancelUnpaid', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'fault test' }));
+      },
+      async cancelPaid() {
+        const order = await create('cancelPaid', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { coupon: random() < 0.5 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'cancelPaid', statuses: ['CANCELLED'] });
+        expect2xx('cancelPaid', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        expect2xx('cancelPaid', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'fault test' }));
+      },
+      async timeoutClose() {
+        const order = await create('timeoutClose', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { quick: true, coupon: random() < 0.3 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'timeoutClose', statuses: ['CLOSED'] });
+      },
+      async fulfilmentFailed() {
+        const order = await create('fulfilmentFailed', [{ skuId: plenty, quantity: 2 }]);
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'fulfilmentFailed', statuses: ['CANCELLED'] });
+        expect2xx('fulfilmentFailed', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        expect2xx('fulfilmentFailed', 'ship', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh') }));
+        expect2xx('fulfilmentFailed', 'fail', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'FAILED', referenceId: uid('wh'), reason: 'parcel lost' }));
+      },
+      async refundApproved() {
+        const order = await create('refundApproved', [{ skuId: plenty, quantity: 2 }, { skuId: second, quantity: 1 }], { coupon: random() < 0.5 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'refundApproved', statuses: ['COMPLETED'] });
+        expect2xx('refundApproved', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        const rf = expect2xx('refundApproved', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'damaged', returnGoods: true }, { idem: uid('rf') }));
+        if (rf.status === 201) expect2xx('refundApproved', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
+        await shipAndDeliver('refundApproved', order.orderId);
+        expect2xx('refundApproved', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
+      },
+      async refundRejected() {
+        const order = await create('refundRejected', [{ skuId: second, quantity: 1 }]);
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'refundRejected', statuses: ['PAID'] });
+        expect2xx('refundRejected', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        const rf = expect2xx('refundRejected', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'changed mind' }, { idem: uid('rf') }));
+        if (rf.status === 201) expect2xx('refundRejected', 'reject', await send('POST', `/v1/refunds/${rf.body.refundId}/reject`, {}));
+      },
+      async channelPayment() {
+        const order = await create('channelPayment', [{ skuId: second, quantity: 3 }]);
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'channelPayment', statuses: ['SHIPPED'] });
+        const note = { payOrderId: order.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: order.payableAmount };
+        const [a, b] = await Promise.all([send('POST', '/v1/payments/notifications', note), send('POST', '/v1/payments/notifications', note)]);
+        expect2xx('channelPayment', 'notify', a);
+        expect2xx('channelPayment', 'notify again', b);
+        expect2xx('channelPayment', 'ship', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh') }));
+      },
+      async latePayment() {
+        const order = await create('latePayment', [{ skuId: plenty, quantity: 1 }], { quick: true });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'latePayment', statuses: ['CLOSED'] });
+        await eventually(() => send('GET', o(order.orderId)), (r) => r.body?.status === 'CLOSED', 240_000).catch(() => undefined);
+        const r = await send('POST', '/v1/payments/notifications', { payOrderId: order.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: order.payableAmount });
+        if (r.body?.outcome !== 'REFUNDED_LATE') violation(`latePayment: notification answered ${r.status} ${JSON.stringify(r.body)}`);
+      },
+      async usedCar() {
+        const order = await create('usedCar', [{ skuId: car, quantity: 1 }], { key: KEYS.usedCar });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'usedCar', statuses: ['CANCELLED'] });
+        expect2xx('usedCar', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }, { key: KEYS.usedCar }));
+        expect2xx('usedCar', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'found another car' }, { key: KEYS.usedCar }));
+      },
+      async poorBuyer() {
+        const order = await create('poorBuyer', [{ skuId: second, quantity: 1 }], { userId: poorUser });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'poorBuyer', statuses: ['CANCELLED'] });
+        const r = await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' });
+        if (r.status !== 422 || r.body.error.code !== 'INSUFFICIENT_BALANCE') violation(`poorBuyer: pay answered ${r.status} ${JSON.stringify(r.body)}`);
+        expect2xx('poorBuyer', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'cannot pay' }));
+      },
+    };
+    const names = Object.keys(flows);
+
+    // The stream: every flow at least once, then random ones.
+    const queue = Array.from({ length: ORDERS }, (_, i) => (i < names.length ? names[i] : pick(names)));
+    let streaming = true;
+    const stream = (async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < queue.length) {
+            const flow = queue[next++];
+            counts.orders += 1;
+            await flows[flow]().catch((err) => violation(`${flow}: threw ${(err as Error).message}`));
+          }
+        }),
+      );
+      streaming = false;
+    })();
+    // The killer: SIGKILL the worker at random moments while the stream runs, restart it after a random pause.
+    const killer = (async () => {
+      await sleep(1_500 + random() * 2_500);
+      while (streaming) {
+        await killWorker('SIGKILL');
+        counts.kills += 1;
+        await sleep(random() * 1_500);
+        await startWorker(180_000, FAULTY_WORKER_ENV);
+        const until = Date.now() + 2_000 + random() * 6_000;
+        while (streaming && Date.now() < until) await sleep(200);
+      }
+    })();
+    await stream;
+    await killer;
+
+    // ---- settle: every workflow waiting with nothing in flight, the outbox and the webhooks drained ----
+    const rows = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
+    const visible = rows.filter((r: any) => r.status !== 'VOIDED');
+    const settled = async () => {
+      const pending: string[] = [];
+      for (const r of visible) {
+        const d = await client.workflow.getHandle(r.workflow_id).describe();
+        if (d.status.name === 'RUNNING' && (d.raw.pendingActivities?.length ?? 0) > 0) pending.push(r.order_id);
+      }
+      return pending;
+    };
+    await eventually(settled, (p) => p.length === 0, 240_000).catch((err) => violation(`workflows still busy: ${(err as Error).message}`));
+    await eventually(async () => (await db('outbox').whereNull('published_at').count({ n: '*' }))[0].n, (n) => Number(n) === 0, 120_000).catch(() => violation('the outbox did not drain'));
+
+    // ---- invariants ----
+    const final = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
+    const WAITING = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'];
+    for (const r of final) {
+      // Every order is final or waiting, and its workflow agrees with the database.
+      if (!FINAL_STATUSES.includes(r.status) && !WAITING.includes(r.status)) violation(`order ${r.order_id} stuck in ${r.status}`);
+      if (r.status === 'VOIDED') continue;
+      const handle = client.workflow.getHandle(r.workflow_id);
+      const d = await handle.describe();
+      const wfStatus = d.status.name === 'COMPLETED' ? await handle.result() : await handle.query<string>('status');
+      if (wfStatus !== r.status) violation(`order ${r.order_id}: workflow says ${wfStatus}, database ${r.status}`);
+      if (FINAL_STATUSES.includes(r.status) !== (d.status.name === 'COMPLETED')) violation(`order ${r.order_id}: ${r.status} but workflow ${d.status.name}`);
+      // Refunded and completed at once is impossible; a cancelled paid order gave everything back.
+      if (r.status === 'COMPLETED' && r.payment_status === 'REFUNDED') violation(`order ${r.order_id} is both completed and fully refunded`);
+      if (r.status === 'CANCELLED' && Number(r.refunded_amount) !== Number(r.paid_amount)) violation(`order ${r.order_id} cancelled with ${r.paid_amount} paid but ${r.refunded_amount} refunded`);
+      if (['CLOSED', 'PENDING_PAYMENT'].includes(r.status) && Number(r.paid_amount) !== 0) violation(`order ${r.order_id} ${r.status} with money paid`);
+      const exp = expected.get(r.order_id);
+      if (exp && !exp.statuses.includes(r.status)) violation(`order ${r.order_id} (${exp.flow}) ended ${r.status}, expected ${exp.statuses.join('/')}`);
+      // No hold outlives its order's chance to be paid.
+      const held = await db('inventory_reservations').where({ order_id: r.order_id, status: 'HELD' }).count({ n: '*' });
+      if ((r.status === 'PENDING_PAYMENT') !== Number(held[0].n) > 0) violation(`order ${r.order_id} ${r.status} with ${held[0].n} held reservation(s)`);
+    }
+    for (const r of final.filter((x: any) => x.status === 'VOIDED')) {
+      const held = await db('inventory_reservations').where({ order_id: r.order_id, status: 'HELD' }).count({ n: '*' });
+      if (Number(held[0].n) > 0) violation(`voided order ${r.order_id} still holds stock`);
+    }
+    // Money is conserved and the ledger reconciles; no buyer's money is left frozen.
+    const books = await reconcile(db);
+    if (!books.ok) violation(`books do not reconcile: ${JSON.stringify({ drifting: books.drifting, unbalanced: books.unbalancedTxns, sequences: books.brokenSequences })}`);
+    if (books.totalMoney - books.openingMoney !== booksBefore.totalMoney - booksBefore.openingMoney) violation(`money not conserved: ${books.totalMoney - books.openingMoney}`);
+    const frozen = await db('accounts').whereIn('account_id', [...users, poorUser]).sum({ f: 'frozen' });
+    if (Number(frozen[0].f) !== 0) violation(`buyers have ${frozen[0].f} frozen`);
+    // Stock is conserved per SKU: stock + sold unchanged, reserved = held reservations.
+    for (const s of skus) {
+      const row = await db('skus').where({ sku_id: s }).first();
+      if (row.stock + row.sold !== initialStock.get(s)) violation(`SKU ${s}: stock ${row.stock} + sold ${row.sold} ≠ ${initialStock.get(s)}`);
+      const held = await db('inventory_reservations').where({ sku_id: s, status: 'HELD' }).sum({ q: 'quantity' });
+      if (row.reserved !== Number(held[0].q ?? 0)) violation(`SKU ${s}: reserved ${row.reserved} ≠ held ${held[0].q ?? 0}`);
+    }
+    const c = await db('coupons').where({ code: coupon }).first();
+    const usages = await db('coupon_usages').where({ code: coupon }).select('status');
+    if (c.locked !== usages.filter((u: any) => u.status === 'LOCKED').length || c.used !== usages.filter((u: any) => u.status === 'USED').length) {
+      violation(`coupon ${coupon}: locked ${c.locked}, used ${c.used} vs usages ${JSON.stringify(usages)}`);
+    }
+    // The accounting journal, fed by the relay through injected consumer faults, equals the ledger.
+    const accounting = await checkAccounting(db);
+    if (!accounting.ok) violation(`accounting journal differs from the ledger: ${JSON.stringify(accounting.lines.filter((l) => !l.ok))}`);
+    // Every notification of these orders reached the merchant at least once.
+    const orderIds = final.map((r: any) => r.order_id);
+    const events = await db('outbox').where({ aggregate_type: 'order' }).whereIn('aggregate_id', orderIds).whereNot('event_type', 'OrderVoided').select('id');
+    const deliveredIds = await eventually(
+      async () => new Set(receiver.received.filter((x) => x.answered === 200).map((x) => Number(x.body.eventId))),
+      (seen) => events.every((e: any) => seen.has(Number(e.id))),
+      120_000,
+    ).catch(() => new Set(receiver.received.map((x) => Number(x.body.eventId))));
+    const undelivered = events.filter((e: any) => !deliveredIds.has(Number(e.id)));
+    if (undelivered.length > 0) violation(`${undelivered.length} of ${events.length} order events never reached the merchant webhook`);
+
+    // ---- the closing note ----
+    let activityRetries = 0;
+    for (const r of final) {
+      const history = await client.workflow.getHandle(r.workflow_id).fetchHistory().catch(() => undefined);
+      for (const e of history?.events ?? []) {
+        const attempt = e.activityTaskStartedEventAttributes?.attempt;
+        if (attempt && attempt > 1) activityRetries += attempt - 1;
+      }
+    }
+    const relayRetries = await db('outbox').whereIn('aggregate_id', orderIds).sum({ n: db.raw('GREATEST(attempts - 1, 0)') });
+    const injected = fs.readFileSync(testEnv().workerLog, 'utf8').split('\n').filter((l) => l.includes('"msg":"injected fault"')).length;
+    const duplicates = receiver.received.length - new Set(receiver.received.map((x) => x.body.eventId)).size;
+    const byStatus: Record<string, number> = {};
+    for (const r of final) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const note = [
+      `fault test (seed ${SEED}, FAULT_RATE ${RATE}, concurrency ${CONCURRENCY})`,
+      `  orders      ${counts.orders} started, ${final.length} written (${JSON.stringify(byStatus)}), ${counts.refusedCreates} refused at create`,
+      `  kills       ${counts.kills} (SIGKILL of the worker, each followed by a restart)`,
+      `  retries     ${activityRetries} activity retries (Temporal histories), ${Number(relayRetries[0].n ?? 0)} outbox redeliveries, ${counts.clientRetries} client retries of 5xx`,
+      `  faults      ${injected} injected (worker logs), ${duplicates} duplicate webhook deliveries absorbed by event id`,
+      `  violations  ${violations.length}`,
+      ...violations.map((v) => `    - ${v}`),
+    ].join('\n');
+    console.log(note);
+    expect(counts.kills).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+  });
+});

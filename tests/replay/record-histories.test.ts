@@ -1,0 +1,137 @@
+import { Client, Connection } from '@temporalio/client';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { call, closeDatabase, createdOrder, createOrder, database, eventually, fulfil, get, KEYS, makeSku, makeUser, pay, post, uid } from '../support/api';
+import { findTemporalCli } from '../../platform/infra/temporal-cli';
+import { ROOT, testEnv } from '../support/test-env';
+
+/**
+ * Records the workflow history of every flow as a JSON fixture for the replay test
+ * (tests/replay/replay.test.ts). Skipped unless RECORD_HISTORIES=1: run it with
+ * `npm run record-histories` after a deliberate workflow change (and after merging
+ * others' workflow changes), review the diff, and commit the fixtures.
+ */
+const RECORD = process.env.RECORD_HISTORIES === '1';
+export const HISTORIES_DIR = path.join(__dirname, 'histories');
+
+(RECORD ? describe : describe.skip)('record workflow histories', () => {
+  let connection: Connection;
+  let client: Client;
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    client = new Client({ connection });
+    fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+    for (const f of fs.readdirSync(HISTORIES_DIR)) if (f.endsWith('.json')) fs.rmSync(path.join(HISTORIES_DIR, f));
+  });
+  afterAll(async () => {
+    await connection.close();
+    await closeDatabase();
+  });
+
+  const status = async (orderId: string) => (await get(`/v1/orders/${orderId}`, KEYS.operator)).body.status;
+  /**
+   * Waits until the workflow has nothing in flight (or has finished), then writes its history
+   * in Temporal's JSON history format, as `temporal workflow show --output json` prints it (the
+   * SDK's historyToJSON trips over two protobufjs versions in this dependency tree).
+   */
+  async function record(name: string, orderId: string, finished: boolean) {
+    const workflowId = `order-${orderId}`;
+    const handle = client.workflow.getHandle(workflowId);
+    await eventually(() => handle.describe(), (d) => (finished ? d.status.name === 'COMPLETED' : (d.raw.pendingActivities?.length ?? 0) === 0), 60_000);
+    const cli = await findTemporalCli(ROOT, () => undefined);
+    const json = await new Promise<string>((resolve, reject) =>
+      execFile(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', testEnv().temporalAddress, '--output', 'json'], { maxBuffer: 64 << 20 }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
+    );
+    const history = JSON.parse(json);
+    expect(Array.isArray(history.events)).toBe(true);
+    fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
+  }
+
+  it('records every flow', async () => {
+    const userId = await makeUser({ balance: 1_000_000 });
+    const skuId = await makeSku({ price: 1_000, stock: 100 });
+    const other = await makeSku({ price: 300, stock: 100 });
+
+    const complete = await createdOrder({ userId, items: [{ skuId, quantity: 1 }, { skuId: other, quantity: 2 }] });
+    await pay(complete.orderId);
+    await fulfil(complete.orderId, 'SHIPPED', uid('wh'), { trackingNo: 'SF1' });
+    await fulfil(complete.orderId, 'DELIVERED');
+    await post(`/v1/orders/${complete.orderId}/receipt`, {});
+    await record('complete', complete.orderId, true);
+
+    const auto = await createdOrder({ userId, items: [{ skuId, quantity: 1 }], channel: 'test-quick' });
+    await pay(auto.orderId);
+    await fulfil(auto.orderId, 'SHIPPED');
+    await fulfil(auto.orderId, 'DELIVERED');
+    await eventually(() => status(auto.orderId), (s) => s === 'COMPLETED');
+    await record('auto-receipt', auto.orderId, true);
+
+    const cancelUnpaid = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await post(`/v1/orders/${cancelUnpaid.orderId}/cancel`, { reason: 'changed mind' });
+    await record('cancel-unpaid', cancelUnpaid.orderId, true);
+
+    const cancelPaid = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await pay(cancelPaid.orderId);
+    await post(`/v1/orders/${cancelPaid.orderId}/cancel`, { reason: 'changed mind' });
+    await record('cancel-paid', cancelPaid.orderId, true);
+
+    const timeout = await createdOrder({ userId, items: [{ skuId, quantity: 1 }], channel: 'test-quick' });
+    await eventually(() => status(timeout.orderId), (s) => s === 'CLOSED');
+    await record('timeout-close', timeout.orderId, true);
+
+    const failed = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await pay(failed.orderId);
+    await fulfil(failed.orderId, 'SHIPPED');
+    await fulfil(failed.orderId, 'FAILED', uid('wh'), { reason: 'parcel lost' });
+    await record('fulfilment-failed', failed.orderId, true);
+
+    const refunded = await createdOrder({ userId, items: [{ skuId, quantity: 2 }] });
+    await pay(refunded.orderId);
+    const rf = await call('POST', `/v1/orders/${refunded.orderId}/refunds`, { body: { items: [{ orderItemId: refunded.items[0].orderItemId, quantity: 1 }], reason: 'damaged', returnGoods: true }, idem: uid('rf') });
+    await post(`/v1/refunds/${rf.body.refundId}/approve`, {});
+    await fulfil(refunded.orderId, 'SHIPPED');
+    await fulfil(refunded.orderId, 'DELIVERED');
+    await post(`/v1/orders/${refunded.orderId}/receipt`, {});
+    await record('refund-approved', refunded.orderId, true);
+
+    const rejected = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await pay(rejected.orderId);
+    const rj = await call('POST', `/v1/orders/${rejected.orderId}/refunds`, { body: { items: [{ orderItemId: rejected.items[0].orderItemId, quantity: 1 }], reason: 'meh' }, idem: uid('rf') });
+    await post(`/v1/refunds/${rj.body.refundId}/reject`, {});
+    await record('refund-rejected', rejected.orderId, false);
+
+    const channel = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await post('/v1/payments/notifications', { payOrderId: channel.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: channel.payableAmount });
+    await fulfil(channel.orderId, 'SHIPPED');
+    await record('channel-payment', channel.orderId, false);
+
+    const poorUser = await makeUser({ balance: 10 });
+    const poor = await createdOrder({ userId: poorUser, items: [{ skuId, quantity: 1 }] });
+    expect((await pay(poor.orderId)).status).toBe(422);
+    await post(`/v1/orders/${poor.orderId}/cancel`, { reason: 'cannot pay' });
+    await record('pay-refused-then-cancel', poor.orderId, true);
+
+    const car = await makeSku({ price: 50_000, stock: 3, productType: 'used-car' });
+    const usedCar = await createdOrder({ userId, items: [{ skuId: car, quantity: 1 }], key: KEYS.usedCar });
+    await pay(usedCar.orderId, KEYS.usedCar);
+    await post(`/v1/orders/${usedCar.orderId}/cancel`, { reason: 'found another' }, KEYS.usedCar);
+    await record('used-car-cancel-paid', usedCar.orderId, true);
+
+    // A create whose reserve fails after the draft was written: the compensations run (order.void).
+    // Concurrent orders for the last unit pass validation together; the losers fail at reserve.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const last = await makeSku({ price: 100, stock: 1 });
+      const buyers = await Promise.all([1, 2, 3, 4].map(() => makeUser({ balance: 1_000 })));
+      await Promise.all(buyers.map((b) => createOrder({ userId: b, items: [{ skuId: last, quantity: 1 }] })));
+      const voided = await database()('orders').whereIn('user_id', buyers).where({ status: 'VOIDED' }).first('order_id');
+      if (voided) {
+        await record('create-compensated', voided.order_id, true);
+        break;
+      }
+    }
+    expect(fs.existsSync(path.join(HISTORIES_DIR, 'create-compensated.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+import { historyFromJson } from './load-history';
+import { Worker } from '@temporalio/worker';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The determinism guard: every recorded history (one per flow, tests/replay/histories/,
+ * recorded by `npm run record-histories`) must replay against the current workflow code.
+ * A workflow change that would break running orders fails here; such a change must be
+ * made behind `patched()` (see README, "Changing the workflow").
+ */
+const DIR = path.join(__dirname, 'histories');
+const FLOWS = [
+  'complete',
+  'auto-receipt',
+  'cancel-unpaid',
+  'cancel-paid',
+  'timeout-close',
+  'fulfilment-failed',
+  'refund-approved',
+  'refund-rejected',
+  'channel-payment',
+  'pay-refused-then-cancel',
+  'used-car-cancel-paid',
+  'create-compensated',
+];
+
+function histories() {
+  return fs
+    .readdirSync(DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJson(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))) }));
+}
+
+async function replayAll(workflowsPath: string) {
+  const results = [];
+  for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'determinism-guard' }, histories())) results.push(r);
+  return results;
+}
+
+describe('workflow determinism', () => {
+  it('has a recorded history for every flow', () => {
+    expect(histories().map((h) => h.workflowId)).toEqual([...FLOWS].sort());
+  });
+
+  it('replays every recorded history against the current workflow code', async () => {
+    const results = await replayAll(require.resolve('../../workflows'));
+    const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
+    expect(failures).toEqual([]);
+    expect(results).toHaveLength(FLOWS.length);
+  }, 180_000);
+
+  it('catches a change that would break running orders', async () => {
+    // A workflow that asks for its steps in another order than the histories recorded.
+    const results = await replayAll(require.resolve('./fixtures/reordered-workflow'));
+    expect(results.length).toBe(FLOWS.length);
+    for (const r of results) expect(r.error?.name).toBe('DeterminismViolationError');
+  }, 180_000);
+});
