@@ -3,6 +3,8 @@ import { faultInjector } from '../../platform/faults';
 import type { OutboxConsumer } from '../../platform/outbox/consumer';
 import { OutboxRelay } from '../../platform/outbox/relay';
 import { CONSUMERS } from '../../platform/outbox/services';
+import { WebhookDispatcher } from '../../platform/webhooks/dispatcher';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import { closeDatabase, database, uid } from '../support/api';
 import { killWorker, startWorker, testEnv } from '../support/test-env';
 
@@ -92,5 +94,62 @@ describe('the outbox relay', () => {
     await new OutboxRelay(pools[0], [consumer]).drain();
     expect((await db('outbox').where({ id }).first()).published_at).not.toBeNull();
     expect(await db('relay_test_effects').where({ event_id: id })).toHaveLength(1);
+  });
+
+  /** Webhook deliveries of made-up events of the used-car line, straight into the table. */
+  async function deliveries(n: number, tag: string) {
+    const rows = await database()('webhook_deliveries')
+      .insert(Array.from({ length: n }, (_, i) => ({ event_id: -1 - Math.floor(Math.random() * 1e12) - i, biz_id: 'used-car', order_id: `${tag}-${i}`, event_type: 'Tick', url: 'http://unused', body: { eventId: `${tag}-${i}`, type: 'Tick' } })))
+      .returning('delivery_id');
+    return rows.map((r: any) => Number(r.delivery_id));
+  }
+
+  it('webhook dispatchers share the work: 3 racing dispatchers send each delivery once', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await database()('webhook_endpoints').insert({ biz_id: 'used-car', url: receiver.url, enabled: true }).onConflict('biz_id').merge({ url: receiver.url, enabled: true });
+      const ids = await deliveries(60, uid('wh'));
+      const dispatchers = pools.slice(0, 3).map((p) => new WebhookDispatcher(p, { batchSize: 7 }));
+      for (let round = 0; round < 30; round++) if ((await Promise.all(dispatchers.map((d) => d.runOnce()))).every((n) => n === 0)) break;
+      const rows = await database()('webhook_deliveries').whereIn('delivery_id', ids);
+      expect(rows.every((r: any) => r.status === 'DELIVERED' && r.attempts === 1)).toBe(true);
+      expect(receiver.received).toHaveLength(60);
+      expect(new Set(receiver.received.map((r) => r.body.eventId)).size).toBe(60);
+    } finally {
+      await database()('webhook_endpoints').where({ biz_id: 'used-car' }).update({ enabled: false });
+      await receiver.close();
+    }
+  });
+
+  it('gives a failing endpoint up after the last attempt of its growing schedule, and cancels deliveries of a disabled endpoint', async () => {
+    const receiver = await startWebhookReceiver();
+    receiver.respond = () => 500;
+    try {
+      await database()('webhook_endpoints').insert({ biz_id: 'used-car', url: receiver.url, enabled: true }).onConflict('biz_id').merge({ url: receiver.url, enabled: true });
+      const [id] = await deliveries(1, uid('wh'));
+      const dispatcher = new WebhookDispatcher(pools[0], { baseDelayMs: 200, maxAttempts: 4 });
+      const row = () => database()('webhook_deliveries').where({ delivery_id: id }).first();
+      const until = Date.now() + 20_000;
+      while ((await row()).status === 'PENDING' && Date.now() < until) {
+        await dispatcher.runOnce();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await row()).toMatchObject({ status: 'FAILED', attempts: 4, last_status_code: 500, last_error: 'HTTP 500' });
+      const at = (await database()('webhook_attempts').where({ delivery_id: id }).orderBy('attempt_no')).map((a: any) => new Date(a.at).getTime());
+      const gaps = [at[1] - at[0], at[2] - at[1], at[3] - at[2]];
+      expect(gaps[0]).toBeGreaterThanOrEqual(190); // 200 ms, 400 ms, 800 ms
+      expect(gaps[1]).toBeGreaterThanOrEqual(390);
+      expect(gaps[2]).toBeGreaterThanOrEqual(790);
+      expect(receiver.received).toHaveLength(4);
+
+      await database()('webhook_endpoints').where({ biz_id: 'used-car' }).update({ enabled: false });
+      const [later] = await deliveries(1, uid('wh'));
+      await dispatcher.runOnce();
+      expect(await database()('webhook_deliveries').where({ delivery_id: later }).first()).toMatchObject({ status: 'CANCELLED', attempts: 0 });
+      expect(receiver.received).toHaveLength(4);
+    } finally {
+      await database()('webhook_endpoints').where({ biz_id: 'used-car' }).update({ enabled: false });
+      await receiver.close();
+    }
   });
 });
