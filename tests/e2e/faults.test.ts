@@ -265,9 +265,16 @@ describe('faults: SIGKILLed workers and transiently failing activities', () => {
     await stream;
     await killer;
 
-    // ---- settle: every workflow waiting with nothing in flight, the outbox and the webhooks drained ----
+    // ---- settle: short timers fired, every workflow waiting with nothing in flight, the outbox drained ----
     const rows = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
     const visible = rows.filter((r: any) => r.status !== 'VOIDED');
+    // Orders of the test-quick scenario end by timers of a few seconds (payment window, automatic receipt).
+    const quick = visible.filter((r: any) => r.scenario === 'quick').map((r: any) => r.order_id);
+    await eventually(
+      () => db('orders').whereIn('order_id', quick).whereNotIn('status', FINAL_STATUSES as string[]).select('order_id', 'status'),
+      (left) => left.length === 0,
+      120_000,
+    ).catch((err) => violation(`quick-scenario orders not final: ${(err as Error).message}`));
     const settled = async () => {
       const pending: string[] = [];
       for (const r of visible) {

@@ -10,10 +10,14 @@ import { buildRegistry } from '../../platform/container';
 import type { Db } from '../../platform/db/knex';
 import type { AbilityInput } from '../../platform/domain/flow';
 import type { UseCase } from '../../platform/domain/identity';
+import type { PlatformConfig } from '../../platform/config/platform-config';
 import type { ExtensionRegistry } from '../../platform/registry/extension-registry';
 
+let config: PlatformConfig | undefined;
+const platformConfig = () => (config ??= loadPlatformConfig());
+
 export function registryFor(db: Db): ExtensionRegistry {
-  return buildRegistry(db, loadPlatformConfig(), EXTENSIONS);
+  return buildRegistry(db, platformConfig(), EXTENSIONS);
 }
 
 /** The ability input the workflow would pass for `order` (a row of `orders`). */
@@ -23,7 +27,7 @@ export function abilityInput(order: { order_id: string; pay_order_id: string; bi
     orderId: order.order_id,
     payOrderId: order.pay_order_id,
     identity,
-    config: loadPlatformConfig().identities.configOf(identity),
+    config: platformConfig().identities.configOf(identity),
     useCase,
     ability,
     phase: 'action',
