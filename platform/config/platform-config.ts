@@ -4,6 +4,7 @@ import { apiKeysFileSchema, flowsFileSchema, identitiesFileSchema, type ApiKeysF
 import { IdentityResolver } from '../identity/identity-resolver';
 import { FlowResolver } from '../flows/flow-resolver';
 import { DEFAULT } from '../domain/identity';
+import { checkInventoryModes } from '../flows/inventory-modes';
 
 /**
  * Everything read from config/, validated once at start-up. An optional overlay file
@@ -38,6 +39,7 @@ export function loadPlatformConfig(dir = configDir(), overlayFile = process.env.
   const flows = new FlowResolver(flowsFile, flowsPath);
   flows.validate();
   crossCheck(identitiesFile.rules, identities, identitiesPath, flowsFile, flowsPath);
+  checkInventoryModes(identities, flows, identitiesPath);
   return { identities, flows, apiKeys, dir };
 }
 
