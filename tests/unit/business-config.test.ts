@@ -100,3 +100,27 @@ describe('deposits', () => {
     expect(() => applyDeposit(priced, 0)).toThrow(RangeError);
   });
 });
+
+describe('identity rules of the business lines', () => {
+  const { identities } = loadPlatformConfig(CONFIG, '');
+  const resolve = (productTypes: string[], scene: Record<string, string> = { channel: 'app' }) => {
+    const id = identities.resolve({ person: {}, goods: { productTypes }, scene });
+    return `${id.bizId}/${id.scenario}`;
+  };
+
+  it('resolve each line from its goods', () => {
+    expect(resolve(['new-car'])).toBe('new-car/default');
+    expect(resolve(['hotel', 'hotel'])).toBe('travel-hotel/default');
+    expect(resolve(['flight'])).toBe('travel-flight/default');
+    expect(resolve(['points-goods'])).toBe('points-mall/default');
+  });
+
+  it('resolve the flash-sale scenario of retail from a campaign in the scene', () => {
+    expect(resolve(['physical'], { channel: 'app', campaignId: 'c-1' })).toBe('retail/flash-sale');
+    expect(resolve(['physical'])).toBe('retail/default');
+  });
+
+  it('refuse goods of two lines in one order', () => {
+    expect(() => resolve(['hotel', 'flight'])).toThrow(/no business line takes an order of these goods \(hotel, flight\)/);
+  });
+});
