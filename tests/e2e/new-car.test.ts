@@ -54,6 +54,11 @@ describe('new cars', () => {
     const note = ready.body.notes.find((n: any) => n.kind === 'STORE_PICKUP_READY');
     expect(note).toMatchObject({ storeId: STORE.storeId, verificationCode: expect.stringMatching(/^\d{6}$/) });
 
+    // Once the car is at the store the deposit is no longer refunded by a cancel.
+    const late = await post(`/v1/orders/${order.orderId}/cancel`, { reason: 'too late' }, KEYS.newCar);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('INVALID_STATE');
+
     const wrongCode = note.verificationCode === '000000' ? '111111' : '000000';
     const wrong = await fulfil(order.orderId, 'DELIVERED', 'handover-1', { verificationCode: wrongCode }, KEYS.newCar);
     expect(wrong.status).toBe(422);
