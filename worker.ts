@@ -8,6 +8,7 @@ import { createAbilityActivities } from './activities/ability-activities';
 import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
+import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
 import { createDb } from './platform/db/knex';
 import { readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
@@ -17,7 +18,8 @@ async function main() {
   const env = readEnv();
   const config = loadPlatformConfig();
   const db = createDb(env.databaseUrl);
-  const registry = buildRegistry(db, config, EXTENSIONS);
+  // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
+  const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
   const worker = await Worker.create({
     connection,
