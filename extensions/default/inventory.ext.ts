@@ -156,8 +156,29 @@ async function takeOrRefuse(trx: Tx, line: Line, change: Record<string, unknown>
 }
 
 /** Gives every SOLD unit of the order back to stock. */
+/**
+ * Puts an order's sold units back on the shelf, less those a refund with returned goods
+ * already restocked (its restock fence row says it happened), so no unit counts twice.
+ */
 async function returnSold(trx: Tx, orderId: string) {
-  for (const line of await reservations(trx, orderId, 'SOLD')) await returnToStock(trx, line);
+  const restocked = await trx('refunds as r')
+    .join('tcc_fence as f', function () {
+      this.on('f.xid', '=', 'r.refund_id').andOnVal('f.branch', '=', 'inventory-restock');
+    })
+    .where('r.order_id', orderId)
+    .select('r.items');
+  const items = await trx('order_items').where({ order_id: orderId }).select('order_item_id', 'sku_id');
+  const already = new Map<string, number>();
+  for (const refund of restocked) {
+    for (const i of refund.items as { orderItemId: string; quantity: number }[]) {
+      const skuId = items.find((row) => row.order_item_id === i.orderItemId)?.sku_id;
+      if (skuId) already.set(skuId, (already.get(skuId) ?? 0) + i.quantity);
+    }
+  }
+  for (const line of await reservations(trx, orderId, 'SOLD')) {
+    const quantity = line.quantity - (already.get(line.sku_id) ?? 0);
+    if (quantity > 0) await returnToStock(trx, { ...line, quantity });
+  }
   await trx('inventory_reservations').where({ order_id: orderId, status: 'SOLD' }).update({ status: 'RETURNED', updated_at: trx.fn.now() });
 }
 
