@@ -9,6 +9,7 @@ import { OrderClient } from './api/order-client';
 import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
+import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
 import { createDb } from './platform/db/knex';
 import { readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
@@ -18,7 +19,8 @@ async function main() {
   const env = readEnv();
   const config = loadPlatformConfig();
   const db = createDb(env.databaseUrl);
-  const registry = buildRegistry(db, config, EXTENSIONS);
+  // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
+  const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue) }, log);

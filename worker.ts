@@ -10,6 +10,7 @@ import { createAbilityActivities } from './activities/ability-activities';
 import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
+import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
 import { createDb } from './platform/db/knex';
 import { readEnv } from './platform/env';
 import { faultInjectorFromEnv } from './platform/faults';
@@ -21,7 +22,8 @@ async function main() {
   const env = readEnv();
   const config = loadPlatformConfig();
   const db = createDb(env.databaseUrl);
-  const registry = buildRegistry(db, config, EXTENSIONS);
+  // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
+  const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const faults = faultInjectorFromEnv((fault) => log.warn({ fault: fault.message }, 'injected fault'));
   if (faults.rate > 0) log.warn({ faultRate: faults.rate }, 'FAULT_RATE is set: activities and outbox consumers fail transiently on purpose');
   const background = backgroundSettingsFromEnv();

@@ -35,6 +35,7 @@ export const fulfilmentBody = z
     referenceId: id,
     trackingNo: z.string().min(1).max(64).optional(),
     reason: z.string().max(500).optional(),
+    verificationCode: z.string().regex(/^[0-9]{6}$/, 'the 6-digit code the buyer shows').optional(),
   })
   .openapi('FulfilmentEvent');
 

@@ -1,6 +1,7 @@
 /**
  * Every extension class the platform loads. A business line lives in its own folder
  * here (extensions/<bizId>/) and is listed below; the shared defaults are in default/.
+ * More can be loaded at start-up from EXTENSION_MODULES (see extensions/load.ts).
  */
 import { DefaultCouponExt } from './default/coupon.ext';
 import { DefaultFulfilmentExt } from './default/fulfilment.ext';
@@ -9,6 +10,11 @@ import { DefaultOrderCheckExt } from './default/order-check.ext';
 import { DefaultOrderStoreExt } from './default/order-store.ext';
 import { DefaultPaymentExt } from './default/payment.ext';
 import { DefaultRefundExt } from './default/refund.ext';
+import { NewCarOrderCheckExt } from './new-car/new-car-order-check.ext';
+import { StoreDeliveryExt } from './new-car/store-delivery.ext';
+import { WanlitongPointsExt } from './points-mall/wanlitong-points.ext';
+import { FlightSupplierExt } from './travel-flight/flight-supplier.ext';
+import { HotelSupplierExt } from './travel-hotel/hotel-supplier.ext';
 
 export const EXTENSIONS = [
   DefaultOrderCheckExt,
@@ -18,4 +24,12 @@ export const EXTENSIONS = [
   DefaultPaymentExt,
   DefaultFulfilmentExt,
   DefaultRefundExt,
+  // new-car: the 4S store, and hand-over against a verification code
+  NewCarOrderCheckExt,
+  StoreDeliveryExt,
+  // travel: bookings with the hotel and flight suppliers instead of stock
+  HotelSupplierExt,
+  FlightSupplierExt,
+  // points-mall: paying in points
+  WanlitongPointsExt,
 ];

@@ -20,6 +20,8 @@ export interface FulfilmentArgs {
   referenceId: string;
   trackingNo?: string;
   reason?: string;
+  /** The code the buyer shows at a store hand-over (new cars). */
+  verificationCode?: string;
 }
 export interface RefundRequestArgs {
   refundId: string;

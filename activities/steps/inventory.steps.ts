@@ -7,3 +7,6 @@ export const inventoryRelease = step('inventory.release', InventoryExtPt, 'relea
 
 export const inventoryCommit = step('inventory.commit', InventoryExtPt, 'commit');
 export const inventoryRestock = step('inventory.restock', InventoryExtPt, 'restock');
+
+// Taken with the payment (deduct-at-payment); its compensation is inventory.release.
+export const inventoryDeduct = step('inventory.deduct', InventoryExtPt, 'deduct');

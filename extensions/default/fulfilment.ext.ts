@@ -1,5 +1,5 @@
 import { inject } from 'inversify';
-import type { Db } from '../../platform/db/knex';
+import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { AbilityInput } from '../../platform/domain/flow';
 import type { OrderStatus } from '../../platform/domain/order-status';
@@ -13,6 +13,8 @@ export interface FulfilmentEvent {
   referenceId: string;
   trackingNo?: string;
   reason?: string;
+  /** What the buyer shows at a store hand-over (new cars). */
+  verificationCode?: string;
 }
 
 const EFFECT: Record<FulfilmentEvent['type'], { status?: OrderStatus; fulfillment: string; event: string }> = {
@@ -43,6 +45,7 @@ export class DefaultFulfilmentExt implements FulfilmentExtPt {
         if (existing.type !== event.type) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', `referenceId ${event.referenceId} was already used for a ${existing.type} event`);
         return { output: { duplicate: false }, detail: `${event.type} ${event.referenceId} already recorded (retry)` };
       }
+      const extra = await this.onEvent(trx, input, event);
       const effect = EFFECT[event.type];
       const change: OrderChange = { fulfillment_status: effect.fulfillment, ...(effect.status ? { status: effect.status } : {}) };
       if (event.trackingNo) change.tracking_no = event.trackingNo;
@@ -51,7 +54,16 @@ export class DefaultFulfilmentExt implements FulfilmentExtPt {
         event: effect.event,
         eventPayload: { referenceId: event.referenceId, trackingNo: event.trackingNo },
       });
-      return { output: { duplicate: false }, detail: `${event.type} ${event.referenceId}${event.trackingNo ? ` tracking ${event.trackingNo}` : ''}` };
+      return { output: { duplicate: false }, detail: `${event.type} ${event.referenceId}${event.trackingNo ? ` tracking ${event.trackingNo}` : ''}${extra ? `; ${extra}` : ''}` };
     });
+  }
+
+  /**
+   * A line's own handling of a new event, in the same transaction, before the order
+   * moves (a store hand-over checks its code here); throwing refuses the event and
+   * changes nothing. Returns a note for the history.
+   */
+  protected async onEvent(_trx: Tx, _input: AbilityInput, _event: FulfilmentEvent): Promise<string | undefined> {
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@ import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flow';
-import { priceOrder } from '../../platform/domain/pricing';
+import { applyDeposit, priceOrder } from '../../platform/domain/pricing';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { OrderCheckExtPt, type StepOutcome } from '../points';
@@ -10,7 +10,8 @@ import { OrderCheckExtPt, type StepOutcome } from '../points';
 /**
  * The shared checks every line gets: the buyer exists, the goods exist and can be
  * bought in that quantity, the ID card is there when the line requires one, and the
- * coupon applies. Prices the order, spreading the coupon over the lines.
+ * coupon applies. Prices the order, spreading the coupon over the lines, and takes
+ * only the configured share online when the line asks a deposit (depositRatio).
  */
 @Extension(OrderCheckExtPt)
 export class DefaultOrderCheckExt implements OrderCheckExtPt {
@@ -31,7 +32,8 @@ export class DefaultOrderCheckExt implements OrderCheckExtPt {
     const lines = request.items.map((item, i) => {
       const sku = byId.get(item.skuId);
       if (!sku) throw businessRule('SKU_NOT_FOUND', `SKU ${item.skuId} does not exist`, [{ field: `items[${i}].skuId`, message: 'unknown SKU' }]);
-      if (sku.stock - sku.reserved < item.quantity) {
+      // A line that sells no stock of ours (travel) asks its supplier instead, when it books.
+      if (input.config.inventoryMode !== 'none' && sku.stock - sku.reserved < item.quantity) {
         throw businessRule('INSUFFICIENT_STOCK', `only ${Math.max(0, sku.stock - sku.reserved)} of ${item.skuId} left`, [{ field: `items[${i}].quantity`, message: 'more than is in stock' }]);
       }
       return { skuId: item.skuId, quantity: item.quantity, price: Number(sku.price) };
@@ -51,7 +53,8 @@ export class DefaultOrderCheckExt implements OrderCheckExtPt {
       discount = Number(coupon.amount_off);
     }
 
-    const priced = priceOrder(lines, discount);
-    return { output: { priced }, detail: `total ${priced.totalAmount}, discount ${priced.discountAmount}, payable ${priced.payableAmount}` };
+    const priced = applyDeposit(priceOrder(lines, discount), input.config.depositRatio);
+    const deposit = input.config.depositRatio < 1 ? ` (deposit ${input.config.depositRatio * 100}%; ${priced.totalAmount - priced.discountAmount - priced.payableAmount} settled offline)` : '';
+    return { output: { priced }, detail: `total ${priced.totalAmount}, discount ${priced.discountAmount}, payable ${priced.payableAmount}${deposit}` };
   }
 }

@@ -11,6 +11,7 @@ import { appendEvent } from '../../platform/repositories/outbox';
 import { changeOrder, lockOrder, type OrderChange } from '../../platform/repositories/orders';
 import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
 import { OrderStoreExtPt, type StepOutcome } from '../points';
+import { assertWithinPerUserLimit } from './purchase-limit';
 
 /** Writes the order and moves it through the state machine; every step is idempotent under retry. */
 @Extension(OrderStoreExtPt)
@@ -23,6 +24,7 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
     await this.db.transaction(async (trx) => {
       const exists = await trx('orders').where({ order_id: input.orderId }).first('order_id');
       if (exists) return; // a retry after the first attempt committed
+      await assertWithinPerUserLimit(trx, input, request);
       await trx('pay_orders').insert({ pay_order_id: input.payOrderId, user_id: request.userId, amount: priced.payableAmount });
       await trx('orders').insert({
         order_id: input.orderId,

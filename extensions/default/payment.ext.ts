@@ -4,9 +4,9 @@ import { TYPES } from '../../platform/db/tokens';
 import type { AbilityInput } from '../../platform/domain/flow';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { channelAccountId, ensureAccount, merchantAccountId, post, type Movement } from '../../platform/repositories/accounts';
-import { changeOrder, lockOrder, type OrderRow } from '../../platform/repositories/orders';
+import type { OrderRow } from '../../platform/repositories/orders';
 import { appendEvent } from '../../platform/repositories/outbox';
-import { applyToItems, remainingLines } from '../../platform/repositories/refunds';
+import { payBack } from '../../platform/repositories/refunds';
 import { fenced } from '../../platform/tcc/fence';
 import { PaymentExtPt, type StepOutcome } from '../points';
 
@@ -55,45 +55,12 @@ export class DefaultPaymentExt implements PaymentExtPt {
    * (cancel after payment, fulfilment failure), which is also recorded as a refund.
    */
   async refund(input: AbilityInput): Promise<StepOutcome> {
-    return this.db.transaction(async (trx) => {
-      const order = await lockOrder(trx, input.orderId);
-      const refundId = input.args.refundId as string | undefined;
-      const amount = refundId
-        ? Number((await trx('refunds').where({ refund_id: refundId }).first('amount')).amount)
-        : order.paid_amount - order.refunded_amount;
-      const xid = refundId ?? `${input.orderId}:full-refund`;
-      if (amount === 0) return { detail: order.paid_amount === 0 ? 'not paid: nothing to refund' : 'nothing left to refund' };
-
-      const outcome = await fenced(trx, { xid, branch: 'payment-refund' }, 'try', input.ability, async () => {
-        const to = order.payment_method === 'channel' ? channelAccountId() : order.user_id;
-        await post(trx, xid, 'REFUND', { type: 'order', id: order.order_id }, [
-          { accountId: merchantAccountId(order.biz_id), balance: -amount },
-          { accountId: to, balance: amount },
-        ]);
-        const refunded = order.refunded_amount + amount;
-        const full = refunded === order.paid_amount;
-        await changeOrder(
-          trx,
-          order.order_id,
-          { refunded_amount: refunded, payment_status: full ? 'REFUNDED' : 'PARTIALLY_REFUNDED', ...(refundId ? {} : { refund_status: 'FULL' }) },
-          { reason: String(input.args.reason ?? 'refund'), event: 'RefundPaid', eventPayload: { amount, refundId: xid } },
-        );
-        if (!refundId) {
-          const lines = await remainingLines(trx, order.order_id);
-          await applyToItems(trx, lines);
-          await trx('refunds').insert({
-            refund_id: xid,
-            order_id: order.order_id,
-            status: 'REFUNDED',
-            amount,
-            reason: String(input.args.reason ?? ''),
-            kind: String(input.args.refundKind ?? 'CANCEL'),
-            items: JSON.stringify(lines),
-          });
-        }
-      });
-      return { detail: outcome.applied ? `refunded ${amount}` : `fence: ${outcome.reason}` };
-    });
+    return this.db.transaction((trx) =>
+      payBack(trx, input, 'REFUND', (order, amount) => [
+        { accountId: merchantAccountId(order.biz_id), balance: -amount },
+        { accountId: order.payment_method === 'channel' ? channelAccountId() : order.user_id, balance: amount },
+      ]),
+    );
   }
 
   private async phase(

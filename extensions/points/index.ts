@@ -6,3 +6,5 @@ export * from './coupon.ext-pt';
 export * from './payment.ext-pt';
 export * from './fulfilment.ext-pt';
 export * from './refund.ext-pt';
+export * from './supplier.ext-pt';
+export * from './points.ext-pt';

@@ -11,12 +11,14 @@ import { merchantAccountId } from '../repositories/accounts';
  * retries it until it has taken every event, and never gives up.
  */
 const KIND_OF: Record<string, 'SALE' | 'REFUND'> = { PaymentSettled: 'SALE', RefundPaid: 'REFUND' };
+/** Refunds of money (ledger entry REFUND); a points refund (POINTS_REFUND) moves no money. */
+const isMoney = (event: OutboxEvent) => event.eventType !== 'RefundPaid' || (event.payload.entryType ?? 'REFUND') === 'REFUND';
 
 export const accountingConsumer: OutboxConsumer = {
   name: 'accounting',
   async handle(trx: Tx, event: OutboxEvent) {
     const kind = KIND_OF[event.eventType];
-    if (!kind) return;
+    if (!kind || !isMoney(event)) return;
     const amount = Number(event.payload.amount);
     const bizId = String(event.payload.bizId);
     if (!(amount > 0)) return; // nothing moved

@@ -4,11 +4,13 @@ import { apiKeysFileSchema, flowsFileSchema, identitiesFileSchema, type ApiKeysF
 import { IdentityResolver } from '../identity/identity-resolver';
 import { FlowResolver } from '../flows/flow-resolver';
 import { DEFAULT } from '../domain/identity';
+import { checkInventoryModes } from '../flows/inventory-modes';
 
 /**
  * Everything read from config/, validated once at start-up. An optional overlay file
- * (CONFIG_OVERLAY, same layout: `identities:`, `flows:` sections) is merged on top;
- * the tests use it for short payment windows, operators for local overrides.
+ * (CONFIG_OVERLAY, same layout: `identities:`, `flows:` sections, and `apiKeys:` whose
+ * keys are added) is merged on top; the tests use it for short payment windows,
+ * operators for local overrides, and a business line can be onboarded from one.
  */
 export interface PlatformConfig {
   identities: IdentityResolver;
@@ -33,11 +35,13 @@ export function loadPlatformConfig(dir = configDir(), overlayFile = process.env.
   const identitiesFile = parseConfig(identitiesFileSchema, mergedIdentities, identitiesPath);
   const flowsFile = parseConfig(flowsFileSchema, deepMerge(readYaml(flowsPath), overlay.flows), flowsPath);
   const apiKeys = parseConfig(apiKeysFileSchema, readYaml(keysPath), keysPath);
+  if (overlay.apiKeys) apiKeys.keys.push(...parseConfig(apiKeysFileSchema, overlay.apiKeys, overlayFile!).keys);
 
   const identities = new IdentityResolver(identitiesFile);
   const flows = new FlowResolver(flowsFile, flowsPath);
   flows.validate();
   crossCheck(identitiesFile.rules, identities, identitiesPath, flowsFile, flowsPath);
+  checkInventoryModes(identities, flows, identitiesPath);
   return { identities, flows, apiKeys, dir };
 }
 

@@ -4,12 +4,19 @@ import { USE_CASES } from '../domain/identity';
 /** Schemas for the files in config/. Strict: an unknown key is a typo, and a typo must stop start-up. */
 export const bizConfigSchema = z.strictObject({
   payWindowSeconds: z.number().int().positive(),
-  inventoryMode: z.enum(['deduct-at-order', 'deduct-at-payment', 'reserve']),
+  // reserve: held at order until paid or the payment window ends; deduct-at-order: taken
+  // at order, given back on close/cancel; deduct-at-payment: taken by the payment; none:
+  // the line sells no stock of ours (travel: the supplier holds it).
+  inventoryMode: z.enum(['deduct-at-order', 'deduct-at-payment', 'reserve', 'none']),
   idCardRequired: z.boolean(),
   couponsAllowed: z.boolean(),
   paymentMethods: z.array(z.enum(['balance', 'channel', 'points'])).min(1),
   autoReceiptDays: z.number().min(0),
   leadPushOnPayment: z.boolean(),
+  /** Share of the price paid online (new cars: the deposit); 1 = in full. */
+  depositRatio: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the full price)'),
+  /** Most units of one SKU a buyer may hold in live orders of this identity (flash sales); absent = no limit. */
+  perUserLimit: z.number().int().positive().optional(),
 });
 const partialBizConfig = bizConfigSchema.partial();
 

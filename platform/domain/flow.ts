@@ -15,12 +15,14 @@ export type Flows = Record<UseCase, FlowStep[]>;
 /** Per-identity business configuration (业务配置化) the shared flow reads. */
 export interface BizConfig {
   payWindowSeconds: number;
-  inventoryMode: 'deduct-at-order' | 'deduct-at-payment' | 'reserve';
+  inventoryMode: 'deduct-at-order' | 'deduct-at-payment' | 'reserve' | 'none';
   idCardRequired: boolean;
   couponsAllowed: boolean;
   paymentMethods: string[];
   autoReceiptDays: number;
   leadPushOnPayment: boolean;
+  depositRatio: number;
+  perUserLimit?: number;
 }
 
 export interface OrderLineRequest {

@@ -35,3 +35,17 @@ export function priceOrder(lines: { skuId: string; quantity: number; price: numb
   }));
   return { lines: priced, totalAmount, discountAmount, payableAmount: totalAmount - discountAmount };
 }
+
+/**
+ * The share of an order paid online when a line takes a deposit (new cars: the rest is
+ * settled at the store). The deposit is rounded to the fen and spread over the lines in
+ * proportion to what each costs, so a refund of any line returns exactly its share.
+ * A ratio of 1 leaves the order as it is.
+ */
+export function applyDeposit(priced: PricedOrder, ratio: number): PricedOrder {
+  if (!(ratio > 0 && ratio <= 1)) throw new RangeError('a deposit ratio is more than 0 and at most 1');
+  if (ratio === 1) return priced;
+  const deposit = Math.round(priced.payableAmount * ratio);
+  const shares = apportion(deposit, priced.lines.map((l) => l.payable));
+  return { ...priced, lines: priced.lines.map((l, i) => ({ ...l, payable: shares[i] })), payableAmount: deposit };
+}

@@ -35,6 +35,14 @@ export const ABILITIES: readonly AbilitySpec[] = [
   { id: 'refund.create', extPt: 'RefundExtPt', description: 'price and record a refund request' },
   { id: 'refund.reject', extPt: 'RefundExtPt', description: 'reject a refund request' },
   { id: 'refund.complete', extPt: 'RefundExtPt', description: 'record a refund as paid back' },
+  { id: 'inventory.deduct', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'take stock with the payment (inventory mode deduct-at-payment)' },
+  { id: 'supplier.book', extPt: 'SupplierExtPt', compensation: 'supplier.cancelBooking', description: "book with the line's supplier (hotel room, flight seat)" },
+  { id: 'supplier.cancelBooking', extPt: 'SupplierExtPt', description: 'cancel the supplier booking' },
+  { id: 'supplier.confirm', extPt: 'SupplierExtPt', description: 'confirm the booking once paid (guarantee the room, issue the ticket)' },
+  { id: 'points.deduct', extPt: 'PointsExtPt', compensation: 'points.return', description: "TCC try: hold the order's points from the buyer" },
+  { id: 'points.return', extPt: 'PointsExtPt', description: 'TCC cancel: give held points back' },
+  { id: 'points.confirm', extPt: 'PointsExtPt', description: 'TCC confirm: settle the held points to the merchant' },
+  { id: 'points.refund', extPt: 'PointsExtPt', description: 'give settled points back to the buyer' },
 ];
 
 export const ABILITY_BY_ID: ReadonlyMap<string, AbilitySpec> = new Map(ABILITIES.map((a) => [a.id, a]));

@@ -9,8 +9,11 @@ export interface Reconciliation {
   openingMoney: number;
   /** Accounts whose balance, frozen amount or points differ from their ledger sums. */
   drifting: { accountId: string; balance: number; ledgerBalance: number; frozen: number; ledgerFrozen: number; points: number; ledgerPoints: number }[];
-  /** Movements whose entries do not add up to zero (money created or destroyed). */
-  unbalancedTxns: { txnId: string; sum: number }[];
+  /** Σ points over every account, and Σ opening points: points, too, only enter on opening. */
+  totalPoints: number;
+  openingPoints: number;
+  /** Movements whose entries do not add up to zero (money or points created or destroyed). */
+  unbalancedTxns: { txnId: string; sum: number; pointsSum: number }[];
   /** Accounts whose ledger sequence has gaps or does not end at the account's version. */
   brokenSequences: string[];
 }
@@ -31,21 +34,23 @@ export async function reconcile(db: Db): Promise<Reconciliation> {
         OR a.frozen <> COALESCE(SUM(l.frozen_change), 0)
         OR a.points <> COALESCE(SUM(l.points_change), 0)`);
   const unbalanced = await db.raw(`
-    SELECT txn_id, SUM(balance_change + frozen_change) AS sum
+    SELECT txn_id, SUM(balance_change + frozen_change) AS sum, SUM(points_change) AS points_sum
       FROM account_ledger WHERE entry_type <> 'OPENING_BALANCE'
-     GROUP BY txn_id HAVING SUM(balance_change + frozen_change) <> 0`);
+     GROUP BY txn_id HAVING SUM(balance_change + frozen_change) <> 0 OR SUM(points_change) <> 0`);
   const sequences = await db.raw(`
     SELECT a.account_id FROM accounts a LEFT JOIN account_ledger l ON l.account_id = a.account_id
      GROUP BY a.account_id, a.version
     HAVING COUNT(l.entry_id) <> COALESCE(MAX(l.seq), 0) OR COALESCE(MAX(l.seq), 0) <> a.version`);
-  const totals = await db.raw(`SELECT COALESCE(SUM(balance + frozen), 0) AS total, COUNT(*) AS n FROM accounts`);
-  const opening = await db.raw(`SELECT COALESCE(SUM(balance_change + frozen_change), 0) AS total FROM account_ledger WHERE entry_type = 'OPENING_BALANCE'`);
+  const totals = await db.raw(`SELECT COALESCE(SUM(balance + frozen), 0) AS total, COALESCE(SUM(points), 0) AS points, COUNT(*) AS n FROM accounts`);
+  const opening = await db.raw(`SELECT COALESCE(SUM(balance_change + frozen_change), 0) AS total, COALESCE(SUM(points_change), 0) AS points FROM account_ledger WHERE entry_type = 'OPENING_BALANCE'`);
 
   const result: Reconciliation = {
     ok: false,
     accounts: Number(totals.rows[0].n),
     totalMoney: Number(totals.rows[0].total),
     openingMoney: Number(opening.rows[0].total),
+    totalPoints: Number(totals.rows[0].points),
+    openingPoints: Number(opening.rows[0].points),
     drifting: drifting.rows.map((r: any) => ({
       accountId: r.account_id,
       balance: Number(r.balance),
@@ -55,9 +60,9 @@ export async function reconcile(db: Db): Promise<Reconciliation> {
       points: Number(r.points),
       ledgerPoints: Number(r.ledger_points),
     })),
-    unbalancedTxns: unbalanced.rows.map((r: any) => ({ txnId: r.txn_id, sum: Number(r.sum) })),
+    unbalancedTxns: unbalanced.rows.map((r: any) => ({ txnId: r.txn_id, sum: Number(r.sum), pointsSum: Number(r.points_sum) })),
     brokenSequences: sequences.rows.map((r: any) => r.account_id),
   };
-  result.ok = result.drifting.length === 0 && result.unbalancedTxns.length === 0 && result.brokenSequences.length === 0 && result.totalMoney === result.openingMoney;
+  result.ok = result.drifting.length === 0 && result.unbalancedTxns.length === 0 && result.brokenSequences.length === 0 && result.totalMoney === result.openingMoney && result.totalPoints === result.openingPoints;
   return result;
 }

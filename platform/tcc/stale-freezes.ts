@@ -7,7 +7,7 @@ import { appendEvent } from '../repositories/outbox';
 import { fenced } from './fence';
 
 /**
- * Freezes (TCC tries that hold money or points in an account's frozen amount) that the
+ * Freezes (TCC tries that hold money in a frozen amount, or points in escrow) that the
  * stale-freeze scanner may release. `entryType` is the ledger entry the try posts under
  * the branch's xid; `confirmEntryType` the one its confirm posts.
  */
@@ -16,7 +16,10 @@ export interface FreezeBranch {
   entryType: string;
   confirmEntryType: string;
 }
-export const FREEZE_BRANCHES: FreezeBranch[] = [{ branch: 'payment', entryType: 'PAYMENT_FREEZE', confirmEntryType: 'PAYMENT_CONFIRM' }];
+export const FREEZE_BRANCHES: FreezeBranch[] = [
+  { branch: 'payment', entryType: 'PAYMENT_FREEZE', confirmEntryType: 'PAYMENT_CONFIRM' }, // extensions/default/payment.ext.ts
+  { branch: 'points', entryType: 'POINTS_DEDUCT', confirmEntryType: 'POINTS_CONFIRM' }, // points held in escrow, extensions/points-mall
+];
 
 /**
  * Called by a step that turns a freeze into a payment (order.markPaid), under the order's
@@ -74,7 +77,8 @@ async function releaseOne(trx: Tx, xid: string, spec: FreezeBranch): Promise<Rel
       if (!settledByOther) return undefined;
     }
   }
-  const amount = entries.reduce((sum, e) => sum + Math.max(0, Number(e.frozen_change)), 0);
+  // What was held, in the freeze's own unit: the positive side of its movement (frozen money, escrowed points).
+  const amount = entries.reduce((sum, e) => sum + Math.max(0, Number(e.balance_change)) + Math.max(0, Number(e.frozen_change)) + Math.max(0, Number(e.points_change)), 0);
   const outcome = await fenced(trx, { xid, branch: spec.branch }, 'cancel', 'scanner.releaseStaleFreeze', async () => {
     if (entries.length > 0) {
       await post(

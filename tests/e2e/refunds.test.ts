@@ -90,3 +90,16 @@ describe('refunds', () => {
     expect((await post(`/v1/orders/${order.orderId}/receipt`, {})).body.status).toBe('COMPLETED');
   });
 });
+
+describe('returned goods and a later cancellation', () => {
+  it('a unit restocked by a refund is not returned to stock again when the order is then cancelled', async () => {
+    const { skuA, order } = await paidOrder({ coupon: false });
+    const r = await requestRefund(order.orderId, [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], true);
+    await post(`/v1/refunds/${r.body.refundId}/approve`, {});
+    expect(await sku(skuA)).toMatchObject({ stock: 8, sold: 2 });
+    const failed = await fulfil(order.orderId, 'FAILED', uid('wh'), { reason: 'warehouse lost the rest' });
+    expect(failed.body).toMatchObject({ status: 'CANCELLED', paymentStatus: 'REFUNDED' });
+    // stock + sold stays 10: the one unit came back once, the other two once.
+    expect(await sku(skuA)).toMatchObject({ stock: 10, sold: 0 });
+  });
+});

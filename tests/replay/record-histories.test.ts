@@ -120,6 +120,26 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await post(`/v1/orders/${usedCar.orderId}/cancel`, { reason: 'found another' }, KEYS.usedCar);
     await record('used-car-cancel-paid', usedCar.orderId, true);
 
+    // The other business lines: points as payment, a supplier booking, a deposit with store hand-over.
+    const pointsUser = await makeUser({ balance: 0, points: 100_000 });
+    const goods = await makeSku({ productType: 'points-goods', price: 3_000, stock: 10 });
+    const points = await createdOrder({ userId: pointsUser, items: [{ skuId: goods, quantity: 1 }], key: KEYS.pointsMall });
+    await pay(points.orderId, KEYS.pointsMall, 'points');
+    await post(`/v1/orders/${points.orderId}/cancel`, { reason: 'changed mind' }, KEYS.pointsMall);
+    await record('points-mall-cancel-paid', points.orderId, true);
+
+    const room = await makeSku({ productType: 'hotel', price: 68_000, stock: 0, attributes: { checkIn: '2026-12-24', nights: 2 } });
+    const hotel = await createdOrder({ userId, items: [{ skuId: room, quantity: 1 }], key: KEYS.hotel });
+    await pay(hotel.orderId, KEYS.hotel);
+    await post(`/v1/orders/${hotel.orderId}/cancel`, { reason: 'trip cancelled' }, KEYS.hotel);
+    await record('hotel-cancel-paid', hotel.orderId, true);
+
+    const newCar = await makeSku({ productType: 'new-car', price: 20_000_000, stock: 2, attributes: { stores: ['store-4s-hz-01'] } });
+    const deposit = await createdOrder({ userId, items: [{ skuId: newCar, quantity: 1 }], buyer: { idCardNo: '110101199003074477' }, scene: { storeId: 'store-4s-hz-01' }, key: KEYS.newCar });
+    await pay(deposit.orderId, KEYS.newCar);
+    await post(`/v1/orders/${deposit.orderId}/cancel`, { reason: 'changed mind' }, KEYS.newCar);
+    await record('new-car-cancel-deposit', deposit.orderId, true);
+
     // A create whose reserve fails after the draft was written: the compensations run (order.void).
     // Concurrent orders for the last unit pass validation together; the losers fail at reserve.
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -23,6 +23,9 @@ const FLOWS = [
   'pay-refused-then-cancel',
   'used-car-cancel-paid',
   'create-compensated',
+  'points-mall-cancel-paid',
+  'hotel-cancel-paid',
+  'new-car-cancel-deposit',
 ];
 
 function histories() {

@@ -10,6 +10,10 @@ export const KEYS = {
   operator: 'dev-operator-key',
   retail: 'dev-retail-key',
   usedCar: 'dev-used-car-key',
+  newCar: 'dev-new-car-key',
+  hotel: 'dev-hotel-key',
+  flight: 'dev-flight-key',
+  pointsMall: 'dev-points-mall-key',
 } as const;
 
 export interface Reply<T = any> {
@@ -44,9 +48,9 @@ export async function makeUser(opts: { balance?: number; points?: number; attrib
   return userId;
 }
 
-export async function makeSku(opts: { price?: number; stock?: number; productType?: string } = {}) {
+export async function makeSku(opts: { price?: number; stock?: number; productType?: string; attributes?: Record<string, unknown> } = {}) {
   const skuId = uid('sku');
-  const r = await post('/v1/admin/skus', { skuId, spuId: `spu-${skuId}`, title: `Test ${skuId}`, productType: opts.productType ?? 'physical', price: opts.price ?? 1_000, stock: opts.stock ?? 10 }, KEYS.operator);
+  const r = await post('/v1/admin/skus', { skuId, spuId: `spu-${skuId}`, title: `Test ${skuId}`, productType: opts.productType ?? 'physical', price: opts.price ?? 1_000, stock: opts.stock ?? 10, attributes: opts.attributes ?? {} }, KEYS.operator);
   if (r.status !== 200) throw new Error(`makeSku: ${r.status} ${JSON.stringify(r.body)}`);
   return skuId;
 }
@@ -65,11 +69,15 @@ export interface OrderOpts {
   channel?: string;
   key?: string;
   idem?: string;
+  /** Extra scene fields (storeId, campaignId). */
+  scene?: Record<string, string>;
+  buyer?: { idCardNo?: string };
 }
 
 export function createOrder(o: OrderOpts) {
-  const body: Record<string, unknown> = { userId: o.userId, items: o.items, scene: { channel: o.channel ?? 'app' } };
+  const body: Record<string, unknown> = { userId: o.userId, items: o.items, scene: { channel: o.channel ?? 'app', ...(o.scene ?? {}) } };
   if (o.couponCode) body.couponCode = o.couponCode;
+  if (o.buyer) body.buyer = o.buyer;
   return call('POST', '/v1/orders', { body, key: o.key, idem: o.idem ?? uid('idem') });
 }
 

@@ -1,0 +1,14 @@
+import { extensionPoint } from '../../platform/registry/extension-point';
+import type { StepMethod } from './step-outcome';
+
+/**
+ * A line whose goods someone else holds (hotel rooms, flight seats): book at order
+ * (try), confirm once paid, cancel the booking on failure, timeout or cancel. Each
+ * call must be idempotent by the order id, as a supplier's partner API is.
+ */
+export interface SupplierExtPt {
+  book: StepMethod;
+  confirm: StepMethod;
+  cancelBooking: StepMethod;
+}
+export const SupplierExtPt = extensionPoint<SupplierExtPt>('SupplierExtPt');
