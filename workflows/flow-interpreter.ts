@@ -33,18 +33,7 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
   const steps: FlowStep[] = order.flows[run.useCase];
   const ctx: Record<string, unknown> = {};
   const compensations: string[] = [];
-  const inputFor = (ability: string, phase: AbilityInput['phase']): AbilityInput => ({
-    orderId: order.orderId,
-    payOrderId: order.payOrderId,
-    identity: order.identity,
-    config: order.config,
-    useCase: run.useCase,
-    ability,
-    phase,
-    xid: run.xid,
-    args: run.args,
-    ctx,
-  });
+  const inputFor = (ability: string, phase: AbilityInput['phase']) => abilityInput(order, run.useCase, ability, phase, run.xid, run.args, ctx);
   const noReturnFrom = run.pointOfNoReturn ?? steps.length;
 
   for (const [i, step] of steps.entries()) {
@@ -91,16 +80,10 @@ export function refusal(status: number, code: string, message: string): Applicat
 
 /** Runs one ability outside a configured flow (refund requests and rejections are fixed steps). */
 export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
-  return actions[ability]({
-    orderId: order.orderId,
-    payOrderId: order.payOrderId,
-    identity: order.identity,
-    config: order.config,
-    useCase,
-    ability,
-    phase: 'action',
-    xid,
-    args,
-    ctx: {},
-  });
+  return actions[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
+}
+
+/** The input every ability activity receives: the order's identity and captured configuration, and the step's data. */
+function abilityInput(order: OrderWorkflowInput, useCase: UseCase, ability: string, phase: AbilityInput['phase'], xid: string, args: Record<string, unknown>, ctx: Record<string, unknown>): AbilityInput {
+  return { orderId: order.orderId, payOrderId: order.payOrderId, identity: order.identity, config: order.config, useCase, ability, phase, xid, args, ctx };
 }
