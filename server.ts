@@ -10,6 +10,7 @@ import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
 import { createDb } from './platform/db/knex';
+import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
 
@@ -21,7 +22,7 @@ async function main() {
   const registry = buildRegistry(db, config, EXTENSIONS);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
-  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue) }, log);
+  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId)) }, log);
   const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {

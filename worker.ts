@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAbilityActivities } from './activities/ability-activities';
+import { createFlashSaleActivities } from './activities/flash-sale.activities';
 import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
@@ -24,7 +25,7 @@ async function main() {
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createAbilityActivities(registry),
+    activities: { ...createAbilityActivities(registry), ...createFlashSaleActivities(db) },
   });
   log.info({ taskQueue: env.taskQueue, temporal: env.temporalAddress }, 'worker ready');
   // Worker.run() stops on SIGINT/SIGTERM, letting in-flight activities finish.

@@ -6,6 +6,7 @@ import type { AppDeps } from './deps';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
+import { flashSaleRoutes } from './routes/flash-sales';
 import { orderRoutes } from './routes/orders';
 import { paymentRoutes } from './routes/payments';
 import { refundRoutes } from './routes/refunds';
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps, log: Logger) {
 
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   app.use(authenticate(deps.config.apiKeys));
-  app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
+  app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps), flashSaleRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -9,6 +9,7 @@ import { DefaultOrderCheckExt } from './default/order-check.ext';
 import { DefaultOrderStoreExt } from './default/order-store.ext';
 import { DefaultPaymentExt } from './default/payment.ext';
 import { DefaultRefundExt } from './default/refund.ext';
+import { CampaignInventoryExt } from './flash-sale/campaign-inventory.ext';
 
 export const EXTENSIONS = [
   DefaultOrderCheckExt,
@@ -18,4 +19,5 @@ export const EXTENSIONS = [
   DefaultPaymentExt,
   DefaultFulfilmentExt,
   DefaultRefundExt,
+  CampaignInventoryExt,
 ];

@@ -45,6 +45,11 @@ export interface OrderWorkflowInput {
   config: BizConfig;
   flows: Flows;
   request: CreateOrderRequest;
+  /**
+   * When payment is due (epoch ms), for an order written before its workflow started
+   * (a flash-sale winner); otherwise the workflow counts the window from its start.
+   */
+  payDeadlineMs?: number;
 }
 
 /** What an ability activity receives. `xid` keys its TCC fence rows. */
