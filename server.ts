@@ -23,7 +23,10 @@ async function main() {
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId)) }, log);
-  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', () => log.info({ port: env.port }, 'server ready'));
+  // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
+  // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
+  const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
+  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', backlog, () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {
     server.close(async () => {

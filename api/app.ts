@@ -35,7 +35,9 @@ export function createApp(deps: AppDeps, log: Logger) {
 
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   app.use(authenticate(deps.config.apiKeys));
-  app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps), flashSaleRoutes(deps));
+  // The flash-sale hot path first: under a burst, every route tried before it costs.
+  app.use(flashSaleRoutes(deps));
+  app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -22,7 +22,7 @@
 import os from 'node:os';
 import { createDb, type Db } from '../platform/db/knex';
 import { spawnTsx } from '../platform/infra/processes';
-import { load, median, untilIdle, type LoadResult } from './support/load';
+import { childrenOf, cpuMeter, load, median, untilIdle, type LoadResult } from './support/load';
 import { ROOT, rssSampler, startBenchPlatform } from './support/platform';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,6 +32,7 @@ const STOCK = Number(process.env.BENCH_STOCK ?? 500);
 const EXTRA_MODES = (process.env.BENCH_MODES ?? '').split(',').filter(Boolean);
 const OPERATOR = { authorization: 'Bearer dev-operator-key', 'content-type': 'application/json' };
 const log = (msg: string) => console.log(msg);
+const BACKLOG = String(Math.min(4096, somaxconn()));
 
 interface Phase extends LoadResult {
   oversold: number;
@@ -41,12 +42,24 @@ interface Phase extends LoadResult {
 
 async function main() {
   log(`flash-sale bench: ${ATTEMPTS} attempts on ${STOCK} units from ${CONNECTIONS} connections, ${ROUNDS} round(s); ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
-  const platform = await startBenchPlatform();
+  // Both HTTP servers queue as many pending connections as the kernel allows (2,000 clients connect at once).
+  const platform = await startBenchPlatform({ env: { LISTEN_BACKLOG: BACKLOG } });
   const db = createDb(platform.databaseUrl, 2);
   const ceiling = await startCeiling();
   const url = platform.urls[0];
   const rss = rssSampler({ server: platform.servers.map((s) => s.pid), worker: platform.workers.map((w) => w.pid) });
   const quiet = [platform.workers[0].pid, platform.servers[0].pid, platform.temporalPid];
+  // Where the CPU goes during a phase (2 cores shared by everything, load generator included).
+  const meter = () =>
+    cpuMeter({
+      server: () => platform.servers.map((p) => p.pid),
+      worker: () => platform.workers.map((p) => p.pid),
+      temporal: () => [platform.temporalPid],
+      postgres: () => [platform.postgresPid, ...childrenOf(platform.postgresPid)],
+      ceiling: () => [ceiling.pid],
+      bench: () => [process.pid],
+    });
+  const cpuLine = (used: Record<string, number>) => Object.entries(used).map(([k, v]) => `${k}=${v.toFixed(1)}`).join(' ');
   try {
     const skuId = 'bench-flash-sku';
     await api(url, '/v1/admin/skus', { skuId, spuId: 'bench-flash-spu', title: 'Flash-sale bench item', productType: 'physical', price: 1_000, stock: STOCK * ROUNDS * (2 + EXTRA_MODES.length) });
@@ -54,9 +67,10 @@ async function main() {
 
     const rounds: Record<string, Phase[]> = { ceiling: [], naive: [], ours: [], ...Object.fromEntries(EXTRA_MODES.map((m) => [m, []])) };
     for (let round = 1; round <= ROUNDS; round++) {
+      let stopMeter = meter();
       const ceil = await load({ url: `${ceiling.url}/ceiling`, connections: CONNECTIONS, amount: ATTEMPTS, build: (i) => ({ body: JSON.stringify({ userId: `bench-u-${i}`, quantity: 1 }) }) });
       rounds.ceiling.push({ ...ceil, oversold: 0, undersold: 0, won: 0 });
-      log(`round ${round} ceiling: rps=${ceil.rps.toFixed(0)} p50_ms=${ceil.p50} p99_ms=${ceil.p99} codes=${JSON.stringify(ceil.codes)}`);
+      log(`round ${round} ceiling: rps=${ceil.rps.toFixed(0)} p50_ms=${ceil.p50} p99_ms=${ceil.p99} codes=${JSON.stringify(ceil.codes)} cpu_s: ${cpuLine(stopMeter())}`);
       const modes: [string, string, number][] = [
         ['naive', 'naive', 1],
         ['ours', 'group-commit', 1],
@@ -64,9 +78,10 @@ async function main() {
       ];
       for (const [name, stockMode, buckets] of modes) {
         await untilIdle(quiet);
+        stopMeter = meter();
         const phase = await sale(url, db, `bench-${name.replace(':', '-')}-${round}`, skuId, stockMode, buckets);
         rounds[name].push(phase);
-        log(`round ${round} ${name}: rps=${phase.rps.toFixed(0)} p50_ms=${phase.p50} p99_ms=${phase.p99} won=${phase.won} oversold=${phase.oversold} undersold=${phase.undersold} codes=${JSON.stringify(phase.codes)}`);
+        log(`round ${round} ${name}: rps=${phase.rps.toFixed(0)} p50_ms=${phase.p50} p99_ms=${phase.p99} won=${phase.won} oversold=${phase.oversold} undersold=${phase.undersold} codes=${JSON.stringify(phase.codes)} cpu_s: ${cpuLine(stopMeter())}`);
         await settle(db, platform.workers[0].pid, platform.temporalPid);
       }
     }
@@ -149,7 +164,7 @@ async function api(url: string, path: string, body: unknown) {
 async function startCeiling() {
   let port = 0;
   const proc = spawnTsx('ceiling', ROOT, 'bench/support/ceiling-server.ts', {
-    env: { ...process.env, PORT: '0' },
+    env: { ...process.env, PORT: '0', LISTEN_BACKLOG: BACKLOG },
     output: { onLine: (line) => (port = Number(/listening on (\d+)/.exec(line)?.[1] ?? port)) },
   });
   const until = Date.now() + 60_000;
@@ -157,7 +172,15 @@ async function startCeiling() {
     if (proc.exitInfo() || Date.now() > until) throw new Error(`the ceiling server did not start: ${proc.recentOutput()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url: `http://127.0.0.1:${port}`, stop: () => proc.stop(5_000) };
+  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: () => proc.stop(5_000) };
+}
+
+function somaxconn(): number {
+  try {
+    return Number(require('node:fs').readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim()) || 511;
+  } catch {
+    return 511;
+  }
 }
 
 main().catch((err) => {

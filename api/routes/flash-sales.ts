@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { campaignView, upsertCampaign, type Campaign } from '../../platform/flash-sale/campaigns';
 import { FlashSaleHotPath } from '../../platform/flash-sale/hot-path';
 import type { OrderTemplate } from '../../platform/flash-sale/reserve';
 import { WorkflowStartRelay } from '../../platform/flash-sale/workflow-starts';
-import { badRequest, businessRule, notFound } from '../../platform/errors/app-error';
+import { AppError, badRequest, businessRule, notFound } from '../../platform/errors/app-error';
 import { createLogger } from '../../platform/logger';
 import { assertTenant, principalOf, requireOperator } from '../auth';
 import type { AppDeps } from '../deps';
@@ -29,7 +29,9 @@ export function flashSaleRoutes(deps: AppDeps): Router {
     config: { ...config.identities.configOf(c.identity), payWindowSeconds: c.payWindowSeconds },
     flows: config.flows.resolveAll(c.identity),
   });
-  const relay = new WorkflowStartRelay(db, (input) => orders.start(input), undefined, (err) => log.warn({ err }, 'could not start an order workflow yet; will retry')).run();
+  // A few starts at a time: under a burst, admission matters more than starting workflows
+  // (the orders are durable and payable meanwhile; an update starts its workflow itself).
+  const relay = new WorkflowStartRelay(db, (input) => orders.start(input), { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000 }, (err) => log.warn({ err }, 'could not start an order workflow yet; will retry')).run();
   const hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick());
 
   r.post('/v1/admin/flash-sales', async (req, res) => {
@@ -78,19 +80,33 @@ export function flashSaleRoutes(deps: AppDeps): Router {
     }
     const body = parse(s.flashSaleOrderBody, req.body);
     const p = principalOf(req);
-    const won = await hotPath.attempt(
-      req.params.campaignId,
-      { bizIds: p.role === 'operator' ? 'all' : p.bizIds },
-      {
-        principal: p.keyId,
-        idemKey,
-        requestHash: createHash('sha256').update(`${ORDERS_ROUTE}\n${req.params.campaignId}\n${JSON.stringify(req.body)}`).digest('hex'),
-        userId: body.userId,
-        quantity: body.quantity,
-      },
-    );
-    res.status(won.status).json(won.body);
+    try {
+      const won = await hotPath.attempt(
+        req.params.campaignId,
+        { bizIds: p.role === 'operator' ? 'all' : p.bizIds },
+        {
+          principal: p.keyId,
+          idemKey,
+          requestHash: createHash('sha256').update(`${ORDERS_ROUTE}\n${req.params.campaignId}\n${JSON.stringify(req.body)}`).digest('hex'),
+          userId: body.userId,
+          quantity: body.quantity,
+        },
+      );
+      sendJson(res, won.status, won.body);
+    } catch (err) {
+      // Refusals are the common answer here (most buyers lose): answered on the spot
+      // rather than by a walk through the router's remaining layers to the error handler.
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      sendJson(res, err.status, err.toBody());
+    }
   });
 
   return r;
+}
+
+/** res.json without what a POST answer does not need (an ETag hashed from the body). */
+function sendJson(res: Response, status: number, body: unknown) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
 }

@@ -11,7 +11,7 @@ app.use(express.json());
 app.post('/ceiling', (_req, res) => {
   res.status(201).json({ ok: true });
 });
-const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', Number(process.env.LISTEN_BACKLOG ?? 511), () => {
   console.log(`ceiling listening on ${(server.address() as AddressInfo).port}`);
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -67,11 +67,12 @@ export const median = (xs: number[]) => {
 };
 
 /** CPU seconds a process has used so far (Linux /proc), for waiting until the platform is idle. */
-export function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number, withReapedChildren = false): number {
   try {
     const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+    // utime + stime (+ cutime + cstime of children it has reaped), in clock ticks
+    return (Number(fields[11]) + Number(fields[12]) + (withReapedChildren ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
   } catch {
     return 0;
   }
@@ -86,4 +87,30 @@ export async function untilIdle(pids: number[], share = 0.1, timeoutMs = 300_000
     const used = pids.reduce((a, p) => a + cpuSeconds(p), 0) - before;
     if (used < share || Date.now() > until) return;
   }
+}
+
+/** Pids of a process's direct children (PostgreSQL's backends are children of the postmaster). */
+export function childrenOf(pid: number): number[] {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds used by groups of processes (the first pid of a group also counts its reaped children) until the returned function is called. */
+export function cpuMeter(groups: Record<string, () => number[]>) {
+  const read = () => Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids().reduce((a, p, i) => a + cpuSeconds(p, i === 0), 0)]));
+  const before = read();
+  return () => {
+    const after = read();
+    return Object.fromEntries(Object.keys(groups).map((k) => [k, Math.max(0, after[k] - before[k])]));
+  };
 }

@@ -65,13 +65,17 @@ interface CampaignState {
   winnersSeq: number;
   winnersSync?: Promise<void>;
   atLimitUntil: Map<string, number>;
+  limitExceeded: AppError;
   inFlight: Map<string, { hash: string; promise: Promise<AttemptResult> }>;
   reserve: (attempt: Attempt) => Promise<AttemptResult>;
 }
 
-const notStarted = () => new AppError(409, 'NOT_STARTED', 'the flash sale has not started yet');
-const ended = () => new AppError(409, 'ENDED', 'the flash sale has ended');
-const rateLimited = () => new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
+// The layers' refusals are built once and thrown again and again: most buyers of a
+// flash sale are refused, and capturing a stack trace for each would be most of the cost.
+const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has not started yet');
+const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
+const RATE_LIMITED = new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
+const SOLD_OUT = soldOut();
 const limitExceeded = (limit: number) =>
   businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
 
@@ -99,18 +103,18 @@ export class FlashSaleHotPath {
 
     const now = this.now();
     const phase = phaseAt(c, now);
-    if (phase === 'SCHEDULED') throw notStarted();
+    if (phase === 'SCHEDULED') throw NOT_STARTED;
     if (phase === 'ENDED') return this.afterEnd(st, a);
     if (c.stockMode === 'naive') return this.finish(st, a, await this.once(st, key, a, () => retried(() => reserveNaive(this.db, c, st.template, a))));
 
-    if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw rateLimited();
+    if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw RATE_LIMITED;
     if (now < st.soldOutUntil) {
       await st.winnersSync;
       const won = st.winners.get(key);
       if (won) return replay(won, a);
-      throw soldOut();
+      throw SOLD_OUT;
     }
-    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) throw limitExceeded(c.perUserLimit);
+    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) throw st.limitExceeded;
     return this.finish(st, a, await this.once(st, key, a, () => st.reserve(a)));
   }
 
@@ -119,7 +123,7 @@ export class FlashSaleHotPath {
     const row = await this.db('flash_sale_reservations')
       .where({ campaign_id: st.campaign.campaignId, principal: a.principal, idem_key: a.idemKey })
       .first('request_hash', 'response', 'order_id');
-    if (!row) throw ended();
+    if (!row) throw ENDED;
     return replay({ hash: row.request_hash, response: row.response, orderId: row.order_id }, a);
   }
 
@@ -184,6 +188,7 @@ export class FlashSaleHotPath {
       winners: new Map(),
       winnersSeq: 0,
       atLimitUntil: new Map(),
+      limitExceeded: limitExceeded(c.perUserLimit),
       inFlight: new Map(),
       reserve: () => Promise.reject(new Error('not wired')),
     };
@@ -205,6 +210,17 @@ export class FlashSaleHotPath {
 
   private async runBatch(st: CampaignState, items: Attempt[]): Promise<AttemptResult[]> {
     const c = st.campaign;
+    // Attempts that queued while an earlier batch found the campaign sold out are
+    // refused like those arriving after it (layer 3, checked again at dequeue time).
+    if (this.now() < st.soldOutUntil) {
+      await st.winnersSync;
+      return items.map((a): AttemptResult => {
+        const won = st.winners.get(`${a.principal}\n${a.idemKey}`);
+        if (!won) return { kind: 'refused', error: SOLD_OUT };
+        return won.hash === a.requestHash ? { kind: 'won', orderId: won.orderId, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
+      });
+    }
+    const t0 = Date.now();
     const first = await retried(() => reserveBatch(this.db, c, st.template, items, false));
     const results = [...first.results];
     let soldOutNow = first.soldOut;
@@ -214,6 +230,7 @@ export class FlashSaleHotPath {
       retry.forEach((i, k) => (results[i] = second.results[k]));
       soldOutNow = second.soldOut;
     }
+    if (process.env.FLASH_SALE_DEBUG) console.error(`batch ${items.length} in ${Date.now() - t0} ms won=${results.filter((r) => r.kind === 'won').length} soldOut=${soldOutNow}`);
     if (soldOutNow) this.armSoldOut(st);
     if (results.some((r) => r.kind === 'won' && !r.replay)) this.onWinners();
     return results;
@@ -245,6 +262,7 @@ export class FlashSaleHotPath {
     const layoutChanged = c.stockMode !== st.campaign.stockMode || c.buckets !== st.campaign.buckets;
     st.campaign = c;
     st.template = this.templateOf(c);
+    st.limitExceeded = limitExceeded(c.perUserLimit);
     if (layoutChanged) st.reserve = this.reserverFor(st);
   }
 

@@ -75,34 +75,45 @@ export async function reserveBatch(db: Db, campaign: Campaign, template: OrderTe
     const available = new Map<number, number>(buckets.map((b: any) => [b.bucket, b.stock - b.reserved - b.sold]));
     const results: AttemptResult[] = new Array(attempts.length);
 
+    const total = () => [...available.values()].reduce((a, b) => a + b, 0);
+    const noUnit = (): AttemptResult => (allLocked ? { kind: 'refused', error: soldOut(total()) } : { kind: 'retry' });
+
     const prior = await priorWins(trx, campaign, attempts);
-    const users = await existingUsers(trx, attempts);
-    const candidates: number[] = [];
+    let pending: number[] = [];
     attempts.forEach((a, i) => {
       const won = prior.get(keyOf(a));
       if (won) results[i] = won.request_hash === a.requestHash ? { kind: 'won', orderId: won.order_id, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
-      else if (!users.has(a.userId)) results[i] = { kind: 'refused', error: userNotFound(a.userId) };
-      else candidates.push(i);
+      else pending.push(i);
     });
-
-    const allowed = await claimAllowance(trx, campaign, candidates.map((i) => attempts[i]));
-    const contenders = candidates.filter((i) => {
-      if (allowed.has(attempts[i].userId)) return true;
-      results[i] = { kind: 'refused', error: limitExceeded(campaign.perUserLimit) };
-      return false;
-    });
-    const takes = allocate(available, contenders.map((i) => attempts[i].quantity));
+    // Only as many attempts as the units left could serve are looked at further: with
+    // nothing left a batch costs two reads, whatever its size.
+    if (total() > 0 && pending.length > 0) {
+      const users = await existingUsers(trx, pending.map((i) => attempts[i]));
+      pending = pending.filter((i) => users.has(attempts[i].userId) || ((results[i] = { kind: 'refused', error: userNotFound(attempts[i].userId) }), false));
+    }
     const winners: { index: number; takes: Takes }[] = [];
     const unserved: Attempt[] = [];
-    contenders.forEach((i, k) => {
-      const t = takes[k];
-      if (t) winners.push({ index: i, takes: t });
-      else {
-        unserved.push(attempts[i]);
-        const left = [...available.values()].reduce((a, b) => a + b, 0);
-        results[i] = allLocked ? { kind: 'refused', error: soldOut(left) } : { kind: 'retry' };
+    while (pending.length > 0 && total() > 0) {
+      let demand = 0;
+      let n = 0;
+      while (n < pending.length && demand < total()) demand += attempts[pending[n++]].quantity;
+      const chunk = pending.slice(0, n);
+      pending = pending.slice(n);
+      const allowed = await claimAllowance(trx, campaign, chunk.map((i) => attempts[i]));
+      for (const i of chunk) {
+        if (!allowed.has(attempts[i].userId)) {
+          results[i] = { kind: 'refused', error: limitExceeded(campaign.perUserLimit) };
+          continue;
+        }
+        const [takes] = allocate(available, [attempts[i].quantity]);
+        if (takes) winners.push({ index: i, takes });
+        else {
+          unserved.push(attempts[i]); // more than is left: its allowance goes back below
+          results[i] = noUnit();
+        }
       }
-    });
+    }
+    for (const i of pending) results[i] = noUnit();
     await giveBackAllowance(trx, campaign, unserved);
 
     for (const [bucket, units] of sumTakes(winners.map((w) => w.takes))) {
@@ -111,8 +122,7 @@ export async function reserveBatch(db: Db, campaign: Campaign, template: OrderTe
     const written = await writeWinners(trx, campaign, template, winners.map((w) => ({ attempt: attempts[w.index], takes: w.takes })));
     winners.forEach((w, k) => (results[w.index] = written[k]));
 
-    const left = [...available.values()].reduce((a, b) => a + b, 0);
-    return { results, soldOut: allLocked && left === 0 };
+    return { results, soldOut: allLocked && total() === 0 };
   });
 }
 
