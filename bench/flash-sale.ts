@@ -18,6 +18,12 @@
  * BENCH_STOCK (500), BENCH_MODES (extra modes to measure, e.g. "buckets:8,group-commit:4").
  * Ports and data: PORT, PG_PORT, TEMPORAL_PORT, DATA_DIR (see bench/support/platform.ts).
  * The last line is the summary: medians over the rounds.
+ *
+ * `npm run bench:flash-sale -- --compare` instead compares the ways of taking stock where
+ * they differ — when most attempts win, so every attempt reaches the database: for each
+ * mode (group-commit on 1 and 8 rows, buckets on 8 rows, naive) and round, a fresh
+ * platform, COMPARE_ATTEMPTS (4000) attempts on COMPARE_STOCK (2000) units from
+ * COMPARE_CONNECTIONS (500) connections.
  */
 import os from 'node:os';
 import { createDb, type Db } from '../platform/db/knex';
@@ -183,7 +189,47 @@ function somaxconn(): number {
   }
 }
 
-main().catch((err) => {
+async function compare() {
+  const attempts = Number(process.env.COMPARE_ATTEMPTS ?? 4_000);
+  const stock = Number(process.env.COMPARE_STOCK ?? 2_000);
+  const connections = Number(process.env.COMPARE_CONNECTIONS ?? 500);
+  const modes = (process.env.COMPARE_MODES ?? 'group-commit:1,buckets:8,group-commit:8,naive:1').split(',');
+  log(`stock modes: ${attempts} attempts on ${stock} units from ${connections} connections, ${ROUNDS} round(s), a fresh platform each; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
+  const results: Record<string, LoadResult[]> = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of modes) {
+      const [stockMode, buckets] = mode.split(':');
+      const platform = await startBenchPlatform({ env: { LISTEN_BACKLOG: BACKLOG } });
+      const db = createDb(platform.databaseUrl, 2);
+      try {
+        const url = platform.urls[0];
+        await api(url, '/v1/admin/skus', { skuId: 'bench-flash-sku', spuId: 'bench-flash-spu', title: 'Flash-sale bench item', productType: 'physical', price: 1_000, stock });
+        await insertUsers(db, attempts);
+        const campaignId = `bench-compare-${round}`;
+        await api(url, '/v1/admin/flash-sales', {
+          campaignId, skuId: 'bench-flash-sku', stock, perUserLimit: 1, startsAt: new Date(Date.now() - 1_000).toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(), payWindowSeconds: 3_600, stockMode, stockBuckets: Number(buckets),
+        });
+        const r = await load({
+          url: `${url}/v1/flash-sales/${campaignId}/orders`, connections, amount: attempts, headers: { authorization: 'Bearer dev-retail-key' },
+          build: (i) => ({ body: JSON.stringify({ userId: `bench-u-${i % attempts}`, quantity: 1 }), headers: { 'idempotency-key': `${campaignId}-${i}` } }),
+        });
+        const [held] = await db('flash_sale_reservations').where({ campaign_id: campaignId }).sum({ q: 'quantity' });
+        if (Number(held.q) !== Math.min(stock, attempts) || (r.codes['201'] ?? 0) !== Number(held.q)) throw new Error(`${mode}: ${r.codes['201']} winners, ${held.q} units reserved`);
+        results[mode].push(r);
+        log(`round ${round} ${mode}: rps=${r.rps.toFixed(0)} p50_ms=${r.p50} p99_ms=${r.p99} codes=${JSON.stringify(r.codes)}`);
+      } finally {
+        await db.destroy();
+        await platform.stop();
+      }
+    }
+  }
+  for (const mode of modes) {
+    log(`stock-mode ${mode}: rps=${median(results[mode].map((r) => r.rps)).toFixed(0)} p50_ms=${median(results[mode].map((r) => r.p50))} p99_ms=${median(results[mode].map((r) => r.p99))} vs_${modes[0]}=${median(results[mode].map((r, i) => r.rps / results[modes[0]][i].rps)).toFixed(2)}`);
+  }
+}
+
+(process.argv.includes('--compare') ? compare() : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

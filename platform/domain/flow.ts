@@ -74,6 +74,9 @@ export interface AbilityResult {
   output?: Record<string, unknown>;
   /** A human sentence for the history view, e.g. "reserved 2 × sku-1". */
   detail?: string;
+  /** Where it ran, for the history view of a local activity (whose input is not recorded). */
+  useCase?: string;
+  phase?: AbilityInput['phase'];
 }
 
 /** The create phase's outcome, returned to the REST caller. */
