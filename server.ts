@@ -11,6 +11,7 @@ import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
 import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
 import { createDb } from './platform/db/knex';
+import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
 
@@ -23,8 +24,11 @@ async function main() {
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
-  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue) }, log);
-  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', () => log.info({ port: env.port }, 'server ready'));
+  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId)) }, log);
+  // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
+  // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
+  const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
+  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', backlog, () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {
     server.close(async () => {

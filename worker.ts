@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAbilityActivities } from './activities/ability-activities';
+import { createFlashSaleActivities } from './activities/flash-sale.activities';
 import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
@@ -33,7 +34,7 @@ async function main() {
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createAbilityActivities(registry, faults),
+    activities: { ...createAbilityActivities(registry, faults), ...createFlashSaleActivities(db) },
   });
   const services = startBackgroundServices(db, background, { faults, log });
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.

@@ -31,7 +31,7 @@ export function createAbilityActivities(registry: ExtensionRegistry, faults: Fau
         try {
           const ext = registry.resolve<Record<string, (i: AbilityInput) => Promise<{ output?: Record<string, unknown>; detail?: string }>>>(def.extPt as never, input.identity, input.useCase);
           const outcome = await faults.around(`activity ${def.id}`, () => ext.impl[def.method](input));
-          return { extension: ext.name, output: outcome.output, detail: outcome.detail };
+          return { extension: ext.name, output: outcome.output, detail: outcome.detail, useCase: input.useCase, phase: input.phase };
         } catch (err) {
           throw toFailure(err);
         }

@@ -6,6 +6,7 @@ import type { AppDeps } from './deps';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
+import { flashSaleRoutes } from './routes/flash-sales';
 import { orderRoutes } from './routes/orders';
 import { paymentRoutes } from './routes/payments';
 import { refundRoutes } from './routes/refunds';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps, log: Logger) {
 
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   app.use(authenticate(deps.config.apiKeys));
+  // The flash-sale hot path first: under a burst, every route tried before it costs.
+  app.use(flashSaleRoutes(deps));
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
   app.use(webhookRoutes(deps), accountingRoutes(deps), orderEditRoutes(deps));
 

@@ -69,6 +69,18 @@ function fromWorkflowHistory(events: temporal.api.history.v1.IHistoryEvent[]): H
       out.push({ at, kind: 'STEP_FAILED', step: step?.step ?? null, extension: null, detail: `${step?.useCase ?? ''}: ${failed.failure?.cause?.message ?? failed.failure?.message ?? 'failed'}` });
       continue;
     }
+    // A local activity (an ability the catalog runs locally) is recorded as a marker.
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      const data = decode(marker.details?.data?.payloads?.[0]) as { activity_type?: string; complete_time?: { seconds?: number; nanos?: number } } | undefined;
+      // Markers are written when the workflow task completes; the step itself finished at complete_time.
+      const done = data?.complete_time ? new Date(Number(data.complete_time.seconds ?? 0) * 1000 + Math.floor((data.complete_time.nanos ?? 0) / 1e6)).toISOString() : at;
+      const result = decode(marker.details?.result?.payloads?.[0]) as { extension?: string; detail?: string; useCase?: string; phase?: string } | undefined;
+      const step = data?.activity_type ?? null;
+      if (marker.failure) out.push({ at: done, kind: 'STEP_FAILED', step, extension: null, detail: marker.failure.cause?.message ?? marker.failure.message ?? 'failed' });
+      else out.push({ at: done, kind: result?.phase === 'compensation' ? 'COMPENSATED' : 'STEP_COMPLETED', step, extension: result?.extension ?? null, detail: `${result?.useCase ?? ''}: ${result?.detail ?? 'done'}` });
+      continue;
+    }
     const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
     if (accepted) {
       const name = accepted.acceptedRequest?.input?.name ?? 'update';

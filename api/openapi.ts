@@ -56,6 +56,19 @@ export function openApiDocument() {
   add('get', '/v1/admin/accounting/daily', 'The per-line daily accounting journal (operator)', { request: { query: g.accountingDailyQuery } });
   add('get', '/v1/admin/accounting/check', 'The accounting journal checked against the ledger (operator)');
   add('get', '/v1/admin/reconciliation', 'Balances against their ledgers, money conservation (operator)');
+  const campaignId = z.object({ campaignId: z.string() });
+  add('post', '/v1/admin/flash-sales', 'Create (or, before it starts, change) a flash-sale campaign (operator)', { request: { body: json(s.flashSaleBody) } });
+  add('get', '/v1/flash-sales/{campaignId}', 'A flash-sale campaign: stock, reserved, sold, remaining', { request: { params: campaignId } });
+  add('post', '/v1/flash-sales/{campaignId}/orders', 'Try to buy in a flash sale; winners get their order', {
+    request: { params: campaignId, headers: idempotencyKey, body: json(s.flashSaleOrderBody) },
+    responses: {
+      201: { description: 'won: the order, PENDING_PAYMENT, scenario flash-sale' },
+      ...errors,
+      409: { description: 'SOLD_OUT / NOT_STARTED / ENDED / IDEMPOTENCY_KEY_REUSED', ...json(s.errorBody) },
+      422: { description: 'LIMIT_EXCEEDED / USER_NOT_FOUND', ...json(s.errorBody) },
+      429: { description: 'RATE_LIMITED', ...json(s.errorBody) },
+    },
+  });
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

@@ -13,7 +13,16 @@ export const workflowIdOf = (orderId: string) => `order-${orderId}`;
  * refused update back into the contract's error.
  */
 export class OrderClient {
-  constructor(private readonly client: Client, private readonly taskQueue: string) {}
+  /**
+   * `pendingStart` finds the stored start of an order written before its workflow was
+   * started (a flash-sale winner, see platform/flash-sale/workflow-starts.ts): an update
+   * reaching such an order first starts its workflow.
+   */
+  constructor(
+    private readonly client: Client,
+    readonly taskQueue: string,
+    private readonly pendingStart: (orderId: string) => Promise<OrderWorkflowInput | undefined> = async () => undefined,
+  ) {}
 
   /**
    * Starts the order (the workflow id is the dedup key) and returns once create has
@@ -21,24 +30,20 @@ export class OrderClient {
    * `{ status: 'FINISHED', duplicate: true }`: the caller reads the outcome from the database.
    */
   async create(input: OrderWorkflowInput): Promise<UpdateAck> {
-    const startWorkflowOperation = new WithStartWorkflowOperation('orderWorkflow', {
-      workflowId: workflowIdOf(input.orderId),
-      taskQueue: this.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // A finished order's id is never reused: a late retry must not start a second life.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: BizIdKey, value: input.identity.bizId },
-        { key: ScenarioKey, value: input.identity.scenario },
-        { key: OrderStatusKey, value: 'CREATING' },
-      ],
-    });
     try {
-      return await this.client.workflow.executeUpdateWithStart(awaitCreatedUpdate, { startWorkflowOperation });
+      return await this.client.workflow.executeUpdateWithStart(awaitCreatedUpdate, { startWorkflowOperation: this.startOperation(input) });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 'FINISHED', duplicate: true };
       throw toAppError(err);
+    }
+  }
+
+  /** Starts the order's workflow without waiting for anything; an existing (or finished) one is left alone. */
+  async start(input: OrderWorkflowInput): Promise<void> {
+    try {
+      await this.client.workflow.start('orderWorkflow', { ...this.startOptions(input), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
 
@@ -46,8 +51,31 @@ export class OrderClient {
     try {
       return await this.client.workflow.getHandle(workflowIdOf(orderId)).executeUpdate(def.name, { args } as never);
     } catch (err) {
-      throw toAppError(err);
+      const pending = isNotFound(err) ? await this.pendingStart(orderId) : undefined;
+      if (!pending) throw toAppError(err);
+      try {
+        return await this.client.workflow.executeUpdateWithStart(def as UpdateDefinition<UpdateAck, Args, string>, { args, startWorkflowOperation: this.startOperation(pending) } as never);
+      } catch (err2) {
+        throw toAppError(err2);
+      }
     }
+  }
+
+  private startOptions(input: OrderWorkflowInput) {
+    return {
+      workflowId: workflowIdOf(input.orderId),
+      taskQueue: this.taskQueue,
+      args: [input] as [OrderWorkflowInput],
+      typedSearchAttributes: [
+        { key: BizIdKey, value: input.identity.bizId },
+        { key: ScenarioKey, value: input.identity.scenario },
+        { key: OrderStatusKey, value: 'CREATING' },
+      ],
+    };
+  }
+
+  private startOperation(input: OrderWorkflowInput) {
+    return new WithStartWorkflowOperation('orderWorkflow', { ...this.startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
   }
 
   history(orderId: string) {
@@ -64,8 +92,12 @@ function toAppError(err: unknown): unknown {
     return new AppError(status, f.type ?? 'INTERNAL', f.message, (d.details ?? []) as never);
   }
   // The workflow has ended (the order is final): nothing more can happen to it.
-  if (err instanceof WorkflowNotFoundError || /already completed|workflow execution.*not found/i.test(String((err as Error)?.message))) {
+  if (isNotFound(err) || /already completed/i.test(String((err as Error)?.message))) {
     return invalidState('the order is final; nothing more can change it');
   }
   return err;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || /workflow execution.*not found/i.test(String((err as Error)?.message));
 }

@@ -91,3 +91,35 @@ export const adminCouponBody = z
 export const errorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.record(z.string(), z.unknown())) }) })
   .openapi('Error');
+
+export const flashSaleBody = z
+  .strictObject({
+    campaignId: id,
+    skuId: id,
+    stock: z.number().int().min(1).max(10_000_000),
+    perUserLimit: z.number().int().min(1).max(1_000),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    payWindowSeconds: z.number().int().min(1).max(86_400),
+    /**
+     * How the hot path takes stock: `group-commit` (concurrent attempts share one
+     * transaction per batch), `buckets` (a transaction per attempt on one of
+     * `stockBuckets` rows) or `naive` (a transaction per attempt on one row, no local
+     * layers: the benchmark's baseline). See BENCHMARKS.md for which wins.
+     */
+    stockMode: z.enum(['group-commit', 'buckets', 'naive']).default('group-commit'),
+    stockBuckets: z.number().int().min(1).max(64).default(1),
+    rateLimit: z
+      .strictObject({
+        perUserPerSecond: z.number().int().min(1).max(1_000).default(5),
+        perCampaignPerSecond: z.number().int().min(1).max(10_000_000).default(100_000),
+      })
+      .default({ perUserPerSecond: 5, perCampaignPerSecond: 100_000 }),
+  })
+  .refine((b) => b.stockMode !== 'naive' || b.stockBuckets === 1, { path: ['stockBuckets'], message: 'the naive mode uses one stock row' })
+  .refine((b) => b.stockBuckets <= b.stock, { path: ['stockBuckets'], message: 'more buckets than units' })
+  .openapi('FlashSaleCampaign');
+
+export const flashSaleOrderBody = z
+  .strictObject({ userId: id, quantity: z.number().int().min(1).max(999) })
+  .openapi('FlashSaleOrderRequest');

@@ -15,6 +15,7 @@ import { StoreDeliveryExt } from './new-car/store-delivery.ext';
 import { WanlitongPointsExt } from './points-mall/wanlitong-points.ext';
 import { FlightSupplierExt } from './travel-flight/flight-supplier.ext';
 import { HotelSupplierExt } from './travel-hotel/hotel-supplier.ext';
+import { CampaignInventoryExt } from './flash-sale/campaign-inventory.ext';
 
 export const EXTENSIONS = [
   DefaultOrderCheckExt,
@@ -32,4 +33,5 @@ export const EXTENSIONS = [
   FlightSupplierExt,
   // points-mall: paying in points
   WanlitongPointsExt,
+  CampaignInventoryExt,
 ];

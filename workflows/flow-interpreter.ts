@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ABILITY_BY_ID } from '../platform/flows/catalog';
 import type { AbilityInput, AbilityResult, FlowStep, OrderWorkflowInput } from '../platform/domain/flow';
 import type { UseCase } from '../platform/domain/identity';
 
@@ -15,6 +16,24 @@ const mustSucceed = proxyActivities<Record<string, Ability>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+// The same, as local activities, for abilities the catalog marks `local` (platform/flows/catalog.ts).
+const localActions = proxyLocalActivities<Record<string, Ability>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
+});
+const localMustSucceed = proxyLocalActivities<Record<string, Ability>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * The proxy an ability runs through. Local activities came with a workflow change:
+ * `patched` keeps histories recorded before it replaying as they ran.
+ */
+function proxyFor(ability: string, mustSucceedNow: boolean): Record<string, Ability> {
+  if (ABILITY_BY_ID.get(ability)?.local && patched('abilities-as-local-activities')) return mustSucceedNow ? localMustSucceed : localActions;
+  return mustSucceedNow ? mustSucceed : actions;
+}
 
 export interface FlowRun {
   useCase: UseCase;
@@ -37,9 +56,8 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
   const noReturnFrom = run.pointOfNoReturn ?? steps.length;
 
   for (const [i, step] of steps.entries()) {
-    const proxy = i >= noReturnFrom ? mustSucceed : actions;
     try {
-      const result = await proxy[step.ability](inputFor(step.ability, 'action'));
+      const result = await proxyFor(step.ability, i >= noReturnFrom)[step.ability](inputFor(step.ability, 'action'));
       Object.assign(ctx, result.output ?? {});
       if (step.compensation) compensations.unshift(step.compensation);
     } catch (err) {
@@ -47,7 +65,7 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
       // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
       if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
       await CancellationScope.nonCancellable(async () => {
-        for (const c of compensations) await mustSucceed[c](inputFor(c, 'compensation'));
+        for (const c of compensations) await proxyFor(c, true)[c](inputFor(c, 'compensation'));
       });
       throw err;
     }
@@ -80,7 +98,7 @@ export function refusal(status: number, code: string, message: string): Applicat
 
 /** Runs one ability outside a configured flow (refund requests and rejections are fixed steps). */
 export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
-  return actions[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
+  return proxyFor(ability, false)[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
 }
 
 /** The input every ability activity receives: the order's identity and captured configuration, and the step's data. */

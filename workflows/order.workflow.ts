@@ -19,7 +19,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let paidAttempts = 0;
   let busy = false;
   let refundPending = false;
-  const payDeadline = Date.now() + input.config.payWindowSeconds * 1000;
+  const payDeadline = input.payDeadlineMs ?? Date.now() + input.config.payWindowSeconds * 1000;
   const seenFulfilmentRefs = new Set<string>();
 
   const setStatus = (next: OrderStatus) => {
@@ -28,6 +28,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   };
   /** Runs one use case at a time, failing it with the business error a REST caller should see. */
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    // An order written before its workflow started (flash sale) is visible while create
+    // still runs: a payment or cancel arriving then waits for create to settle.
+    await condition(() => status !== 'CREATING');
     // Several waiters can wake in one activation: re-check after waking, so only one enters.
     while (busy) await condition(() => !busy);
     busy = true;

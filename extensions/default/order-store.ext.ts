@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
 import { inject } from 'inversify';
-import type { Db, Tx } from '../../platform/db/knex';
+import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flow';
 import type { OrderStatus } from '../../platform/domain/order-status';
 import type { PricedOrder } from '../../platform/domain/pricing';
-import { newId } from '../../platform/ids';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
-import { changeOrder, lockOrder, type OrderChange } from '../../platform/repositories/orders';
+import { changeOrder, insertOrders, lockOrder, type OrderChange } from '../../platform/repositories/orders';
 import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
 import { OrderStoreExtPt, type StepOutcome } from '../points';
 import { assertWithinPerUserLimit } from './purchase-limit';
@@ -25,39 +23,19 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
       const exists = await trx('orders').where({ order_id: input.orderId }).first('order_id');
       if (exists) return; // a retry after the first attempt committed
       await assertWithinPerUserLimit(trx, input, request);
-      await trx('pay_orders').insert({ pay_order_id: input.payOrderId, user_id: request.userId, amount: priced.payableAmount });
-      await trx('orders').insert({
-        order_id: input.orderId,
-        pay_order_id: input.payOrderId,
-        user_id: request.userId,
-        biz_id: input.identity.bizId,
-        scenario: input.identity.scenario,
-        workflow_id: `order-${input.orderId}`,
-        status: 'CREATING',
-        total_amount: priced.totalAmount,
-        discount_amount: priced.discountAmount,
-        payable_amount: priced.payableAmount,
-        coupon_code: request.couponCode ?? null,
-        scene: request.scene,
-        buyer: request.buyer ?? {},
-        pay_deadline: new Date(input.args.payDeadline as number),
-      });
-      const items = [];
-      for (const line of priced.lines) {
-        items.push({
-          order_item_id: newId('oi'),
-          order_id: input.orderId,
-          sku_id: line.skuId,
-          snapshot_id: await snapshotOf(trx, line.skuId),
-          line_no: line.lineNo,
-          quantity: line.quantity,
-          price: line.price,
-          discount: line.discount,
-          payable: line.payable,
-        });
-      }
-      await trx('order_items').insert(items);
-      await trx('order_status_log').insert({ order_id: input.orderId, field: 'status', from_value: null, to_value: 'CREATING', version: 1, reason: 'create' });
+      await insertOrders(trx, [
+        {
+          orderId: input.orderId,
+          payOrderId: input.payOrderId,
+          userId: request.userId,
+          identity: input.identity,
+          priced,
+          couponCode: request.couponCode,
+          scene: request.scene,
+          buyer: request.buyer,
+          payDeadline: new Date(input.args.payDeadline as number),
+        },
+      ]);
     });
     return { detail: `drafted order with ${priced.lines.length} line(s), payable ${priced.payableAmount}` };
   }
@@ -118,18 +96,4 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
       return { detail: `${order.status} → ${to}` };
     });
   }
-}
-
-/**
- * The snapshot of what the buyer saw, shared by every order of unchanged content: the
- * digest of the content is unique, so 1,000 orders of one SKU make one row.
- */
-async function snapshotOf(trx: Tx, skuId: string): Promise<string> {
-  const sku = await trx('skus').where({ sku_id: skuId }).first('sku_id', 'spu_id', 'title', 'product_type', 'price', 'attributes');
-  const content = { skuId: sku.sku_id, spuId: sku.spu_id, title: sku.title, productType: sku.product_type, price: Number(sku.price), attributes: sku.attributes };
-  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  // No conflict target: the id is derived from the digest, so two first orders of new content racing
-  // can collide on either unique index; with a target, a collision on the other one is an error.
-  await trx('item_snapshots').insert({ snapshot_id: `snap-${digest.slice(0, 24)}`, sku_id: skuId, digest, content }).onConflict().ignore();
-  return `snap-${digest.slice(0, 24)}`;
 }

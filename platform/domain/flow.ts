@@ -47,6 +47,11 @@ export interface OrderWorkflowInput {
   config: BizConfig;
   flows: Flows;
   request: CreateOrderRequest;
+  /**
+   * When payment is due (epoch ms), for an order written before its workflow started
+   * (a flash-sale winner); otherwise the workflow counts the window from its start.
+   */
+  payDeadlineMs?: number;
 }
 
 /** What an ability activity receives. `xid` keys its TCC fence rows. */
@@ -71,6 +76,9 @@ export interface AbilityResult {
   output?: Record<string, unknown>;
   /** A human sentence for the history view, e.g. "reserved 2 × sku-1". */
   detail?: string;
+  /** Where it ran, for the history view of a local activity (whose input is not recorded). */
+  useCase?: string;
+  phase?: AbilityInput['phase'];
 }
 
 /** The create phase's outcome, returned to the REST caller. */

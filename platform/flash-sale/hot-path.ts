@@ -1,0 +1,294 @@
+import type { Db } from '../db/knex';
+import { phaseAt, RateLimiter, TokenBucket } from '../domain/flash-sale';
+import { AppError, businessRule, notFound } from '../errors/app-error';
+import { loadCampaign, type Campaign } from './campaigns';
+import { GroupCommit } from './group-commit';
+import { keyReused, reserveBatch, reserveNaive, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
+
+/**
+ * The flash-sale hot path of one server process. An attempt is filtered in layers,
+ * cheapest first, and only what is left reaches PostgreSQL:
+ *
+ *   1. the campaign (cached in memory): unknown → 404; not started / ended → 409;
+ *   2. rate limits per buyer and per campaign (token buckets, per process) → 429;
+ *   3. a local sold-out flag, set when a batch saw no unit left with every stock row
+ *      locked → 409 SOLD_OUT. It expires after `soldOutRecheckMs` so units coming back
+ *      (unpaid orders) are sold again, by whichever server looks first;
+ *   4. the per-user limit: over the limit outright, or a buyer this process recently saw
+ *      at the limit → 422 LIMIT_EXCEEDED;
+ *   5. the durable reservation (reserve.ts), by group commit or per request.
+ *
+ * Every layer only ever refuses; the database decides every win, so several server
+ * processes on one database sell exactly the stock. A win is the attempt's idempotency
+ * record: the same key gets the same 201 body back. A refusal changes nothing and is
+ * not recorded, so a retry with the same key is judged again (as a 429 would be).
+ */
+export interface HotPathOptions {
+  soldOutRecheckMs: number;
+  /** How long a buyer seen at the limit is refused locally before the database is asked again. */
+  limitMemoryMs: number;
+  campaignRefreshMs: number;
+  maxBatch: number;
+  /** Concurrent transactions per campaign when the stock is split into buckets. */
+  maxInFlight: number;
+}
+
+export const DEFAULT_HOT_PATH_OPTIONS: HotPathOptions = {
+  soldOutRecheckMs: 1_000,
+  limitMemoryMs: 2_000,
+  campaignRefreshMs: 1_000,
+  maxBatch: 500,
+  maxInFlight: 4,
+};
+
+export interface Caller {
+  /** The business lines the caller's key serves, or 'all' for an operator. */
+  bizIds: readonly string[] | 'all';
+}
+
+export interface Won {
+  status: 201;
+  body: unknown;
+  orderId: string;
+}
+
+interface CampaignState {
+  campaign: Campaign;
+  template: OrderTemplate;
+  checkedAt: number;
+  refreshing?: Promise<void>;
+  users: RateLimiter;
+  total: TokenBucket;
+  soldOutUntil: number;
+  /** Keys that won (this process's wins, and everyone's as of the last sold-out check). */
+  winners: Map<string, { hash: string; response: unknown; orderId: string }>;
+  winnersSeq: number;
+  winnersSync?: Promise<void>;
+  atLimitUntil: Map<string, number>;
+  limitExceeded: AppError;
+  inFlight: Map<string, { hash: string; promise: Promise<AttemptResult> }>;
+  reserve: (attempt: Attempt) => Promise<AttemptResult>;
+}
+
+// The layers' refusals are built once and thrown again and again: most buyers of a
+// flash sale are refused, and capturing a stack trace for each would be most of the cost.
+const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has not started yet');
+const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
+const RATE_LIMITED = new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
+const SOLD_OUT = soldOut();
+const limitExceeded = (limit: number) =>
+  businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
+
+export class FlashSaleHotPath {
+  private readonly states = new Map<string, CampaignState>();
+  private readonly loading = new Map<string, Promise<CampaignState | undefined>>();
+  private lastSweep = Date.now();
+
+  constructor(
+    private readonly db: Db,
+    private readonly templateOf: (c: Campaign) => OrderTemplate,
+    /** Called after winners were written, to start their workflows soon. */
+    private readonly onWinners: () => void,
+    private readonly opts: HotPathOptions = DEFAULT_HOT_PATH_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async attempt(campaignId: string, caller: Caller, a: Attempt): Promise<Won> {
+    const st = await this.state(campaignId);
+    if (!st || (caller.bizIds !== 'all' && !caller.bizIds.includes(st.campaign.identity.bizId))) throw notFound(`flash sale ${campaignId}`);
+    const c = st.campaign;
+    const key = `${a.principal}\n${a.idemKey}`;
+    const known = st.winners.get(key);
+    if (known) return replay(known, a);
+
+    const now = this.now();
+    const phase = phaseAt(c, now);
+    if (phase === 'SCHEDULED') throw NOT_STARTED;
+    if (phase === 'ENDED') return this.afterEnd(st, a);
+    if (c.stockMode === 'naive') return this.finish(st, a, await this.once(st, key, a, () => retried(() => reserveNaive(this.db, c, st.template, a))));
+
+    if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw RATE_LIMITED;
+    if (now < st.soldOutUntil) {
+      await st.winnersSync;
+      const won = st.winners.get(key);
+      if (won) return replay(won, a);
+      throw SOLD_OUT;
+    }
+    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) throw st.limitExceeded;
+    return this.finish(st, a, await this.once(st, key, a, () => st.reserve(a)));
+  }
+
+  /** After the end only a win can still be answered (a buyer's retry); everything else is ENDED. */
+  private async afterEnd(st: CampaignState, a: Attempt): Promise<Won> {
+    const row = await this.db('flash_sale_reservations')
+      .where({ campaign_id: st.campaign.campaignId, principal: a.principal, idem_key: a.idemKey })
+      .first('request_hash', 'response', 'order_id');
+    if (!row) throw ENDED;
+    return replay({ hash: row.request_hash, response: row.response, orderId: row.order_id }, a);
+  }
+
+  /** Concurrent requests with one key share one attempt (a different body is refused). */
+  private once(st: CampaignState, key: string, a: Attempt, run: () => Promise<AttemptResult>): Promise<AttemptResult> {
+    const running = st.inFlight.get(key);
+    if (running) {
+      if (running.hash !== a.requestHash) throw keyReused();
+      return running.promise;
+    }
+    const promise = run().finally(() => st.inFlight.delete(key));
+    st.inFlight.set(key, { hash: a.requestHash, promise });
+    return promise;
+  }
+
+  private finish(st: CampaignState, a: Attempt, result: AttemptResult): Won {
+    if (result.kind === 'won') {
+      st.winners.set(`${a.principal}\n${a.idemKey}`, { hash: a.requestHash, response: result.response, orderId: result.orderId });
+      return replay(st.winners.get(`${a.principal}\n${a.idemKey}`)!, a);
+    }
+    if (result.kind === 'refused') {
+      if (result.error.code === 'LIMIT_EXCEEDED') st.atLimitUntil.set(a.userId, this.now() + this.opts.limitMemoryMs);
+      throw result.error;
+    }
+    throw new Error('an attempt was left undecided'); // reserveBatch with every bucket locked decides all
+  }
+
+  private async state(campaignId: string): Promise<CampaignState | undefined> {
+    const now = this.now();
+    if (now - this.lastSweep > 60_000) this.sweep(now);
+    const st = this.states.get(campaignId);
+    if (st) {
+      if (now - st.checkedAt > this.opts.campaignRefreshMs && !st.refreshing) {
+        st.refreshing = this.refresh(st).finally(() => (st.refreshing = undefined));
+      }
+      return st;
+    }
+    let loading = this.loading.get(campaignId);
+    if (!loading) {
+      loading = loadCampaign(this.db, campaignId)
+        .then((c) => {
+          if (!c) return undefined;
+          const created = this.newState(c);
+          this.states.set(campaignId, created);
+          return created;
+        })
+        .finally(() => setTimeout(() => this.loading.delete(campaignId), 200)); // unknown ids: at most 5 lookups a second
+      this.loading.set(campaignId, loading);
+    }
+    return loading;
+  }
+
+  private newState(c: Campaign): CampaignState {
+    const now = this.now();
+    const st: CampaignState = {
+      campaign: c,
+      template: this.templateOf(c),
+      checkedAt: now,
+      users: new RateLimiter(c.userRequestsPerSecond),
+      total: new TokenBucket(c.campaignRequestsPerSecond, c.campaignRequestsPerSecond, now),
+      soldOutUntil: 0,
+      winners: new Map(),
+      winnersSeq: 0,
+      atLimitUntil: new Map(),
+      limitExceeded: limitExceeded(c.perUserLimit),
+      inFlight: new Map(),
+      reserve: () => Promise.reject(new Error('not wired')),
+    };
+    st.reserve = this.reserverFor(st);
+    return st;
+  }
+
+  /** Group commit over the stock rows (or, for 'buckets', a transaction per attempt on one of them). */
+  private reserverFor(st: CampaignState): (a: Attempt) => Promise<AttemptResult> {
+    const c = st.campaign;
+    const batched = c.stockMode === 'group-commit';
+    const commit = new GroupCommit<Attempt, AttemptResult>((items) => this.runBatch(st, items), {
+      maxBatch: batched ? this.opts.maxBatch : 1,
+      maxInFlight: c.buckets === 1 ? (batched ? 1 : this.opts.maxInFlight) : Math.min(c.buckets, this.opts.maxInFlight),
+      groupOf: (a) => a.userId,
+    });
+    return (a) => commit.submit(a);
+  }
+
+  private async runBatch(st: CampaignState, items: Attempt[]): Promise<AttemptResult[]> {
+    const c = st.campaign;
+    // Attempts that queued while an earlier batch found the campaign sold out are
+    // refused like those arriving after it (layer 3, checked again at dequeue time).
+    if (this.now() < st.soldOutUntil) {
+      await st.winnersSync;
+      return items.map((a): AttemptResult => {
+        const won = st.winners.get(`${a.principal}\n${a.idemKey}`);
+        if (!won) return { kind: 'refused', error: SOLD_OUT };
+        return won.hash === a.requestHash ? { kind: 'won', orderId: won.orderId, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
+      });
+    }
+    const t0 = Date.now();
+    const first = await retried(() => reserveBatch(this.db, c, st.template, items, false));
+    const results = [...first.results];
+    let soldOutNow = first.soldOut;
+    const retry = results.flatMap((r, i) => (r.kind === 'retry' ? [i] : []));
+    if (retry.length > 0) {
+      const second = await retried(() => reserveBatch(this.db, c, st.template, retry.map((i) => items[i]), true));
+      retry.forEach((i, k) => (results[i] = second.results[k]));
+      soldOutNow = second.soldOut;
+    }
+    if (process.env.FLASH_SALE_DEBUG) console.error(`batch ${items.length} in ${Date.now() - t0} ms won=${results.filter((r) => r.kind === 'won').length} soldOut=${soldOutNow}`);
+    if (soldOutNow) this.armSoldOut(st);
+    if (results.some((r) => r.kind === 'won' && !r.replay)) this.onWinners();
+    return results;
+  }
+
+  private armSoldOut(st: CampaignState) {
+    st.soldOutUntil = this.now() + this.opts.soldOutRecheckMs;
+    // Every earlier win has committed (the batch held every stock row), so this load
+    // sees them all: a winner retrying on this server is answered with its order.
+    st.winnersSync = this.syncWinners(st).catch(() => undefined);
+  }
+
+  private async syncWinners(st: CampaignState) {
+    const rows = await this.db('flash_sale_reservations')
+      .where({ campaign_id: st.campaign.campaignId })
+      .andWhere('seq', '>', st.winnersSeq)
+      .orderBy('seq')
+      .select('seq', 'principal', 'idem_key', 'request_hash', 'response', 'order_id');
+    for (const r of rows) {
+      st.winners.set(`${r.principal}\n${r.idem_key}`, { hash: r.request_hash, response: r.response, orderId: r.order_id });
+      st.winnersSeq = Math.max(st.winnersSeq, Number(r.seq));
+    }
+  }
+
+  private async refresh(st: CampaignState) {
+    const c = await loadCampaign(this.db, st.campaign.campaignId).catch(() => undefined);
+    st.checkedAt = this.now();
+    if (!c) return;
+    const layoutChanged = c.stockMode !== st.campaign.stockMode || c.buckets !== st.campaign.buckets;
+    st.campaign = c;
+    st.template = this.templateOf(c);
+    st.limitExceeded = limitExceeded(c.perUserLimit);
+    if (layoutChanged) st.reserve = this.reserverFor(st);
+  }
+
+  /** Forgets campaigns that ended more than ten minutes ago (memory stays bounded). */
+  private sweep(now: number) {
+    this.lastSweep = now;
+    for (const [id, st] of this.states) if (now - st.campaign.endsAt > 600_000 && st.inFlight.size === 0) this.states.delete(id);
+  }
+}
+
+function replay(won: { hash: string; response: unknown; orderId: string }, a: Attempt): Won {
+  if (won.hash !== a.requestHash) throw keyReused();
+  return { status: 201, body: won.response, orderId: won.orderId };
+}
+
+/**
+ * Retries a batch that lost a race the database detected (the same Idempotency-Key won
+ * on another server meanwhile, or a deadlock): run again, it sees the other's outcome.
+ */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || !(code === '23505' || code === '40P01' || code === '40001')) throw err;
+    }
+  }
+}
