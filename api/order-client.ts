@@ -41,7 +41,7 @@ export class OrderClient {
   /** Starts the order's workflow without waiting for anything; an existing (or finished) one is left alone. */
   async start(input: OrderWorkflowInput): Promise<void> {
     try {
-      await this.client.workflow.start('orderWorkflow', { ...this.startOptions(input), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      await this.client.workflow.start('orderWorkflow', this.startOptions(input));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
@@ -66,6 +66,8 @@ export class OrderClient {
       workflowId: workflowIdOf(input.orderId),
       taskQueue: this.taskQueue,
       args: [input] as [OrderWorkflowInput],
+      // A finished order's id is never reused: a late retry must not start a second life.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
       typedSearchAttributes: [
         { key: BizIdKey, value: input.identity.bizId },
         { key: ScenarioKey, value: input.identity.scenario },

@@ -3,37 +3,42 @@ import { closeDatabase, createOrder, createdOrder, get, KEYS, makeSku, makeUser,
 afterAll(closeDatabase);
 
 describe('the flash-sale scenario of retail (identity and configuration)', () => {
-  it('is resolved from a campaign in the scene, with its short payment window', async () => {
+  it('is configured with its short payment window; campaign units are sold only on the hot path', async () => {
+    const identities = (await get('/v1/identities')).body.identities;
+    expect(identities).toEqual(expect.arrayContaining([expect.objectContaining({ bizId: 'retail', scenario: 'flash-sale', config: expect.objectContaining({ payWindowSeconds: 300 }) })]));
     const userId = await makeUser();
     const skuId = await makeSku({ price: 990 });
-    const order = await createdOrder({ userId, items: [{ skuId, quantity: 1 }], scene: { campaignId: 'camp-1111' } });
-    expect(order).toMatchObject({ bizId: 'retail', scenario: 'flash-sale' });
-    const window = Date.parse(order.payDeadline) - Date.parse(order.createdAt);
-    expect(window).toBeGreaterThan(290_000);
-    expect(window).toBeLessThan(310_000);
+    const r = await createOrder({ userId, items: [{ skuId, quantity: 1 }], scene: { campaignId: 'camp-1111' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('FLASH_SALE_ONLY');
+    expect(await sku(skuId)).toMatchObject({ reserved: 0 });
   });
+});
 
-  it('limits each buyer to perUserLimit units: 422 LIMIT_EXCEEDED holds nothing; a cancelled order frees the quota', async () => {
+describe('a per-buyer limit from the identity configuration (a test scenario with perUserLimit 2)', () => {
+  const limited = { channel: 'test-limited' };
+
+  it('422 LIMIT_EXCEEDED holds nothing; a cancelled order frees the quota', async () => {
     const userId = await makeUser();
     const skuId = await makeSku({ price: 990, stock: 20 });
-    const campaign = { campaignId: 'camp-2222' };
-    const first = await createdOrder({ userId, items: [{ skuId, quantity: 2 }], scene: campaign });
-    const over = await createOrder({ userId, items: [{ skuId, quantity: 1 }], scene: campaign });
+    const first = await createdOrder({ userId, items: [{ skuId, quantity: 2 }], scene: limited });
+    expect(first.scenario).toBe('limited');
+    const over = await createOrder({ userId, items: [{ skuId, quantity: 1 }], scene: limited });
     expect(over.status).toBe(422);
     expect(over.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: [{ field: 'items', skuId }] });
     expect(await sku(skuId)).toMatchObject({ reserved: 2 });
-    // Another buyer is not affected, nor is the same buyer outside the campaign.
-    expect((await createOrder({ userId: await makeUser(), items: [{ skuId, quantity: 2 }], scene: campaign })).status).toBe(201);
+    // Another buyer is not affected, nor is the same buyer in an identity without a limit.
+    expect((await createOrder({ userId: await makeUser(), items: [{ skuId, quantity: 2 }], scene: limited })).status).toBe(201);
     expect((await createOrder({ userId, items: [{ skuId, quantity: 3 }] })).status).toBe(201);
 
     await post(`/v1/orders/${first.orderId}/cancel`, { reason: 'freeing the quota' });
-    expect((await createOrder({ userId, items: [{ skuId, quantity: 2 }], scene: campaign })).status).toBe(201);
+    expect((await createOrder({ userId, items: [{ skuId, quantity: 2 }], scene: limited })).status).toBe(201);
   });
 
   it('holds the limit when one buyer sends orders concurrently', async () => {
     const userId = await makeUser({ balance: 1_000_000 });
     const skuId = await makeSku({ price: 990, stock: 50 });
-    const results = await Promise.all(Array.from({ length: 6 }, () => createOrder({ userId, items: [{ skuId, quantity: 1 }], scene: { campaignId: 'camp-3333' } })));
+    const results = await Promise.all(Array.from({ length: 6 }, () => createOrder({ userId, items: [{ skuId, quantity: 1 }], scene: limited })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     expect(results.filter((r) => r.status === 422).every((r) => r.body.error.code === 'LIMIT_EXCEEDED')).toBe(true);
     expect(await sku(skuId)).toMatchObject({ reserved: 2 });
@@ -79,7 +84,8 @@ describe('seeing the lines', () => {
     const ids = (await get('/v1/identities')).body.identities;
     const of = (bizId: string, scenario = 'default') => ids.find((i: any) => i.bizId === bizId && i.scenario === scenario)?.config;
     expect(of('retail')).toMatchObject({ inventoryMode: 'reserve', payWindowSeconds: 1800, couponsAllowed: true, depositRatio: 1 });
-    expect(of('retail', 'flash-sale')).toMatchObject({ payWindowSeconds: 300, perUserLimit: 2 });
+    expect(of('retail', 'flash-sale')).toMatchObject({ payWindowSeconds: 300 });
+    expect(of('retail', 'limited')).toMatchObject({ perUserLimit: 2 });
     expect(of('new-car')).toMatchObject({ idCardRequired: true, depositRatio: 0.1, inventoryMode: 'deduct-at-order', couponsAllowed: false, leadPushOnPayment: true });
     expect(of('used-car')).toMatchObject({ couponsAllowed: false, leadPushOnPayment: true, autoReceiptDays: 3 });
     expect(of('travel-hotel')).toMatchObject({ inventoryMode: 'none', couponsAllowed: true });

@@ -50,7 +50,7 @@ describe('business configuration is validated at start-up, naming the file and t
   });
 
   it('a per-user limit that is not a positive whole number', () => {
-    const dir = configWith('identities.yaml', 'perUserLimit: 2', 'perUserLimit: 0');
+    const dir = configWith('identities.yaml', 'payWindowSeconds: 300', 'payWindowSeconds: 300\n        perUserLimit: 0');
     expect(startUpError(loading(dir)).message).toMatch(/identities\.yaml: lines\.retail\.scenarios\.flash-sale\.perUserLimit:/);
   });
 
