@@ -29,7 +29,7 @@ import os from 'node:os';
 import { createDb, type Db } from '../platform/db/knex';
 import { spawnTsx } from '../platform/infra/processes';
 import { childrenOf, cpuMeter, load, median, untilIdle, type LoadResult } from './support/load';
-import { ROOT, rssSampler, startBenchPlatform } from './support/platform';
+import { ROOT, rssMb, rssSampler, startBenchPlatform } from './support/platform';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2000);
@@ -90,6 +90,8 @@ async function main() {
         log(`round ${round} ${name}: rps=${phase.rps.toFixed(0)} p50_ms=${phase.p50} p99_ms=${phase.p99} won=${phase.won} oversold=${phase.oversold} undersold=${phase.undersold} codes=${JSON.stringify(phase.codes)} cpu_s: ${cpuLine(stopMeter())}`);
         await settle(db, platform.workers[0].pid, platform.temporalPid);
       }
+      // Every winner's workflow stays open (an hour to pay), so the worker's cache of them grows by design.
+      log(`round ${round} rss now: server_mb=${rssMb(platform.servers[0].pid).toFixed(0)} worker_mb=${rssMb(platform.workers[0].pid).toFixed(0)}`);
     }
     const peak = rss.stop();
     const ours = rounds.ours;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { campaignView, upsertCampaign, type Campaign } from '../../platform/flash-sale/campaigns';
 import { FlashSaleHotPath } from '../../platform/flash-sale/hot-path';
-import type { OrderTemplate } from '../../platform/flash-sale/reserve';
+import { orderTemplate } from '../../platform/flash-sale/reserve';
 import { WorkflowStartRelay } from '../../platform/flash-sale/workflow-starts';
 import { AppError, badRequest, businessRule, notFound } from '../../platform/errors/app-error';
 import { createLogger } from '../../platform/logger';
@@ -23,12 +23,7 @@ export function flashSaleRoutes(deps: AppDeps): Router {
   const log = createLogger('flash-sale');
   const r = Router();
 
-  const templateOf = (c: Campaign): OrderTemplate => ({
-    identity: c.identity,
-    // The payment window is the campaign's.
-    config: { ...config.identities.configOf(c.identity), payWindowSeconds: c.payWindowSeconds },
-    flows: config.flows.resolveAll(c.identity),
-  });
+  const templateOf = (c: Campaign) => orderTemplate(config, c);
   // A few starts at a time: under a burst, admission matters more than starting workflows
   // (the orders are durable and payable meanwhile; an update starts its workflow itself).
   const relay = new WorkflowStartRelay(db, (input) => orders.start(input), { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000 }, (err) => log.warn({ err }, 'could not start an order workflow yet; will retry')).run();

@@ -220,7 +220,6 @@ export class FlashSaleHotPath {
         return won.hash === a.requestHash ? { kind: 'won', orderId: won.orderId, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
       });
     }
-    const t0 = Date.now();
     const first = await retried(() => reserveBatch(this.db, c, st.template, items, false));
     const results = [...first.results];
     let soldOutNow = first.soldOut;
@@ -230,7 +229,6 @@ export class FlashSaleHotPath {
       retry.forEach((i, k) => (results[i] = second.results[k]));
       soldOutNow = second.soldOut;
     }
-    if (process.env.FLASH_SALE_DEBUG) console.error(`batch ${items.length} in ${Date.now() - t0} ms won=${results.filter((r) => r.kind === 'won').length} soldOut=${soldOutNow}`);
     if (soldOutNow) this.armSoldOut(st);
     if (results.some((r) => r.kind === 'won' && !r.replay)) this.onWinners();
     return results;

@@ -1,3 +1,4 @@
+import type { PlatformConfig } from '../config/platform-config';
 import type { Db, Tx } from '../db/knex';
 import type { BizConfig, Flows, OrderWorkflowInput } from '../domain/flow';
 import type { BizIdentity } from '../domain/identity';
@@ -44,6 +45,15 @@ export interface OrderTemplate {
   identity: BizIdentity;
   config: BizConfig;
   flows: Flows;
+}
+
+/** The order template of a campaign: its identity's configuration and flows, with the campaign's payment window. */
+export function orderTemplate(config: PlatformConfig, c: Campaign): OrderTemplate {
+  return {
+    identity: c.identity,
+    config: { ...config.identities.configOf(c.identity), payWindowSeconds: c.payWindowSeconds },
+    flows: config.flows.resolveAll(c.identity),
+  };
 }
 
 export const soldOut = (left?: number) =>

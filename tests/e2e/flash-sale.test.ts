@@ -1,5 +1,9 @@
 import net from 'node:net';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { loadPlatformConfig } from '../../platform/config/platform-config';
+import { FlashSaleHotPath } from '../../platform/flash-sale/hot-path';
+import { orderTemplate } from '../../platform/flash-sale/reserve';
 import { spawnServer } from '../../platform/infra/app-processes';
 import type { ManagedProcess } from '../../platform/infra/processes';
 import { waitForHttp } from '../../platform/infra/wait';
@@ -248,6 +252,28 @@ describe('the flash-sale hot path', () => {
     const row = await database()('flash_sale_reservations').where({ order_id: paid.body.orderId }).first();
     const retry = await attempt(campaignId, a, 1, row.idem_key);
     expect(retry.body.orderId).toBe(paid.body.orderId);
+  });
+
+  it('a winner whose workflow was never started (its server died after the commit) can still pay; another server starts the rest', async () => {
+    const { campaignId } = await makeCampaign({ stock: 2 });
+    const [a, b] = await users(2);
+    // The hot path of a "server" that writes winners and then never starts their workflows.
+    const config = loadPlatformConfig(undefined, path.join(testEnv().root, 'tests', 'support', 'config-overlay.yaml'));
+    const crashed = new FlashSaleHotPath(database(), (c) => orderTemplate(config, c), () => undefined);
+    const win = (userId: string) => {
+      const idemKey = uid('fsk');
+      return crashed.attempt(campaignId, { bizIds: 'all' }, { principal: 'crashed-server', idemKey, requestHash: createHash('sha256').update(idemKey).digest('hex'), userId, quantity: 1 });
+    };
+    const [wonA, wonB] = [await win(a), await win(b)];
+    const pending = await database()('order_workflow_starts').whereIn('order_id', [wonA.orderId, wonB.orderId]).whereNull('started_at');
+    expect(pending).toHaveLength(2);
+    // A's payment reaches an order without a workflow: the payment starts it.
+    const paid = await pay(wonA.orderId);
+    expect([paid.status, paid.body.status]).toEqual([200, 'PAID']);
+    // B's workflow is started by the live servers' relay sweep.
+    await eventually(() => database()('order_workflow_starts').where({ order_id: wonB.orderId }).first(), (row) => Boolean(row?.started_at), 30_000);
+    expect((await post(`/v1/orders/${wonB.orderId}/cancel`, { reason: 'no longer needed' })).body.status).toBe('CANCELLED');
+    expect(await view(campaignId)).toMatchObject({ reserved: 0, sold: 1, remaining: 1 });
   });
 
   it('flash-sale units cannot be bought through POST /v1/orders', async () => {
