@@ -16,43 +16,50 @@ export interface AbilitySpec {
    * work). Like any activity it runs at least once, so it must be idempotent (checks
    * are; changes are fenced or state-checked). A step that calls out (a supplier, a
    * payment gateway) or may run long stays a regular activity: leave `local` off.
+   *
+   * No ability is marked local today. The fault test (tests/e2e/faults.test.ts) found
+   * orders whose database said PAID while their workflow still waited for payment: a
+   * local step commits inside the workflow task that accepts the update, and a worker
+   * SIGKILLed before that task completes loses the acceptance but not the commit. Until
+   * update handlers make acceptance durable before their first local step (a 1 ms timer
+   * was not enough in a first try), every ability stays a regular activity.
    */
   local?: true;
   description: string;
 }
 
 export const ABILITIES: readonly AbilitySpec[] = [
-  { id: 'order.validate', extPt: 'OrderCheckExtPt', local: true, description: 'check the buyer, goods, price and coupon; price the order' },
-  { id: 'order.draft', extPt: 'OrderStoreExtPt', local: true, compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
-  { id: 'order.void', extPt: 'OrderStoreExtPt', local: true, description: 'void an order whose creation failed' },
-  { id: 'order.activate', extPt: 'OrderStoreExtPt', local: true, description: 'make the order visible, awaiting payment' },
-  { id: 'order.markPaid', extPt: 'OrderStoreExtPt', local: true, description: 'mark the order and its pay order paid' },
-  { id: 'order.close', extPt: 'OrderStoreExtPt', local: true, description: 'close an order whose payment deadline passed' },
-  { id: 'order.cancel', extPt: 'OrderStoreExtPt', local: true, description: 'mark the order cancelled' },
-  { id: 'order.complete', extPt: 'OrderStoreExtPt', local: true, description: 'complete a delivered order' },
-  { id: 'inventory.reserve', extPt: 'InventoryExtPt', local: true, compensation: 'inventory.release', description: 'hold stock for the order' },
-  { id: 'inventory.release', extPt: 'InventoryExtPt', local: true, description: 'give held or sold units back to stock' },
-  { id: 'inventory.commit', extPt: 'InventoryExtPt', local: true, description: 'turn held units into sold ones' },
-  { id: 'inventory.restock', extPt: 'InventoryExtPt', local: true, description: 'put returned goods of a refund back into stock' },
-  { id: 'coupon.lock', extPt: 'CouponExtPt', local: true, compensation: 'coupon.unlock', description: 'lock the coupon for the order' },
-  { id: 'coupon.unlock', extPt: 'CouponExtPt', local: true, description: 'return a locked or used coupon' },
-  { id: 'coupon.consume', extPt: 'CouponExtPt', local: true, description: 'mark the locked coupon used' },
-  { id: 'payment.freeze', extPt: 'PaymentExtPt', local: true, compensation: 'payment.unfreeze', description: 'TCC try: freeze the payable amount' },
-  { id: 'payment.unfreeze', extPt: 'PaymentExtPt', local: true, description: 'TCC cancel: release the frozen amount' },
-  { id: 'payment.confirm', extPt: 'PaymentExtPt', local: true, description: 'TCC confirm: settle the frozen amount to the merchant' },
-  { id: 'payment.refund', extPt: 'PaymentExtPt', local: true, description: 'pay money back to the buyer' },
-  { id: 'fulfilment.record', extPt: 'FulfilmentExtPt', local: true, description: 'apply a warehouse/store/supplier event' },
-  { id: 'refund.create', extPt: 'RefundExtPt', local: true, description: 'price and record a refund request' },
-  { id: 'refund.reject', extPt: 'RefundExtPt', local: true, description: 'reject a refund request' },
-  { id: 'refund.complete', extPt: 'RefundExtPt', local: true, description: 'record a refund as paid back' },
-  { id: 'inventory.deduct', extPt: 'InventoryExtPt', local: true, compensation: 'inventory.release', description: 'take stock with the payment (inventory mode deduct-at-payment)' },
+  { id: 'order.validate', extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
+  { id: 'order.draft', extPt: 'OrderStoreExtPt', compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
+  { id: 'order.void', extPt: 'OrderStoreExtPt', description: 'void an order whose creation failed' },
+  { id: 'order.activate', extPt: 'OrderStoreExtPt', description: 'make the order visible, awaiting payment' },
+  { id: 'order.markPaid', extPt: 'OrderStoreExtPt', description: 'mark the order and its pay order paid' },
+  { id: 'order.close', extPt: 'OrderStoreExtPt', description: 'close an order whose payment deadline passed' },
+  { id: 'order.cancel', extPt: 'OrderStoreExtPt', description: 'mark the order cancelled' },
+  { id: 'order.complete', extPt: 'OrderStoreExtPt', description: 'complete a delivered order' },
+  { id: 'inventory.reserve', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'hold stock for the order' },
+  { id: 'inventory.release', extPt: 'InventoryExtPt', description: 'give held or sold units back to stock' },
+  { id: 'inventory.commit', extPt: 'InventoryExtPt', description: 'turn held units into sold ones' },
+  { id: 'inventory.restock', extPt: 'InventoryExtPt', description: 'put returned goods of a refund back into stock' },
+  { id: 'coupon.lock', extPt: 'CouponExtPt', compensation: 'coupon.unlock', description: 'lock the coupon for the order' },
+  { id: 'coupon.unlock', extPt: 'CouponExtPt', description: 'return a locked or used coupon' },
+  { id: 'coupon.consume', extPt: 'CouponExtPt', description: 'mark the locked coupon used' },
+  { id: 'payment.freeze', extPt: 'PaymentExtPt', compensation: 'payment.unfreeze', description: 'TCC try: freeze the payable amount' },
+  { id: 'payment.unfreeze', extPt: 'PaymentExtPt', description: 'TCC cancel: release the frozen amount' },
+  { id: 'payment.confirm', extPt: 'PaymentExtPt', description: 'TCC confirm: settle the frozen amount to the merchant' },
+  { id: 'payment.refund', extPt: 'PaymentExtPt', description: 'pay money back to the buyer' },
+  { id: 'fulfilment.record', extPt: 'FulfilmentExtPt', description: 'apply a warehouse/store/supplier event' },
+  { id: 'refund.create', extPt: 'RefundExtPt', description: 'price and record a refund request' },
+  { id: 'refund.reject', extPt: 'RefundExtPt', description: 'reject a refund request' },
+  { id: 'refund.complete', extPt: 'RefundExtPt', description: 'record a refund as paid back' },
+  { id: 'inventory.deduct', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'take stock with the payment (inventory mode deduct-at-payment)' },
   { id: 'supplier.book', extPt: 'SupplierExtPt', compensation: 'supplier.cancelBooking', description: "book with the line's supplier (hotel room, flight seat)" },
   { id: 'supplier.cancelBooking', extPt: 'SupplierExtPt', description: 'cancel the supplier booking' },
   { id: 'supplier.confirm', extPt: 'SupplierExtPt', description: 'confirm the booking once paid (guarantee the room, issue the ticket)' },
-  { id: 'points.deduct', extPt: 'PointsExtPt', local: true, compensation: 'points.return', description: "TCC try: hold the order's points from the buyer" },
-  { id: 'points.return', extPt: 'PointsExtPt', local: true, description: 'TCC cancel: give held points back' },
-  { id: 'points.confirm', extPt: 'PointsExtPt', local: true, description: 'TCC confirm: settle the held points to the merchant' },
-  { id: 'points.refund', extPt: 'PointsExtPt', local: true, description: 'give settled points back to the buyer' },
+  { id: 'points.deduct', extPt: 'PointsExtPt', compensation: 'points.return', description: "TCC try: hold the order's points from the buyer" },
+  { id: 'points.return', extPt: 'PointsExtPt', description: 'TCC cancel: give held points back' },
+  { id: 'points.confirm', extPt: 'PointsExtPt', description: 'TCC confirm: settle the held points to the merchant' },
+  { id: 'points.refund', extPt: 'PointsExtPt', description: 'give settled points back to the buyer' },
 ];
 
 export const ABILITY_BY_ID: ReadonlyMap<string, AbilitySpec> = new Map(ABILITIES.map((a) => [a.id, a]));
