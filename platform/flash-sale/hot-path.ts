@@ -145,7 +145,11 @@ export class FlashSaleHotPath {
       return replay(st.winners.get(`${a.principal}\n${a.idemKey}`)!, a);
     }
     if (result.kind === 'refused') {
-      if (result.error.code === 'LIMIT_EXCEEDED') st.atLimitUntil.set(a.userId, this.now() + this.opts.limitMemoryMs);
+      if (result.error.code === 'LIMIT_EXCEEDED') {
+        const now = this.now();
+        if (st.atLimitUntil.size >= 10_000) for (const [user, until] of st.atLimitUntil) if (until <= now) st.atLimitUntil.delete(user);
+        st.atLimitUntil.set(a.userId, now + this.opts.limitMemoryMs);
+      }
       throw result.error;
     }
     throw new Error('an attempt was left undecided'); // reserveBatch with every bucket locked decides all
