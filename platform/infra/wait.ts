@@ -102,3 +102,15 @@ export function tailFile(file: string, lines = 40): string {
     return '(no output)';
   }
 }
+
+/** A port the OS has free on 127.0.0.1 right now, for a child server a test starts. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

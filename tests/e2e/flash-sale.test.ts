@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { freePort } from '../../platform/infra/wait';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadPlatformConfig } from '../../platform/config/platform-config';
@@ -344,14 +344,3 @@ describe('two server processes on one database', () => {
     expect(retry.body.orderId).toBe(won.body.orderId);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

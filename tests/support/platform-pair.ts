@@ -5,11 +5,10 @@
  * platform with changed configuration or onboard a business line from outside the code.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
 import { abortIfExited, type ManagedProcess } from '../../platform/infra/processes';
-import { fileSize, logContains, tailFile, waitForHttp } from '../../platform/infra/wait';
+import { fileSize, freePort, logContains, tailFile, waitForHttp } from '../../platform/infra/wait';
 import { RUN_DIR, testEnv, writeTestEnv } from './test-env';
 
 export interface PairOptions {
@@ -27,16 +26,6 @@ export interface Pair {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function envFor(opts: PairOptions, port: number): NodeJS.ProcessEnv {
   const harness = testEnv();
