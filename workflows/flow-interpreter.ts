@@ -27,11 +27,24 @@ const localMustSucceed = proxyLocalActivities<Record<string, Ability>>({
 });
 
 /**
+ * Where a flow runs decides whether its `local` abilities may run as local activities.
+ * - `body`: the workflow's own code, driven by durable history (its start, a fired
+ *   timer). A worker killed mid-task replays it and runs the local steps again, which
+ *   their fences make harmless — the same at-least-once as a regular activity.
+ * - `update`: an update handler. Its acceptance becomes durable only when the workflow
+ *   task completes, so a local step there could commit and then lose the acceptance
+ *   with the worker (the fault test saw orders PAID in the database whose workflows
+ *   still waited for payment). There every ability is a regular activity: scheduling
+ *   one completes the task, which records the acceptance before anything is changed.
+ */
+export type FlowContext = 'body' | 'update';
+
+/**
  * The proxy an ability runs through. Local activities came with a workflow change:
  * `patched` keeps histories recorded before it replaying as they ran.
  */
-function proxyFor(ability: string, mustSucceedNow: boolean): Record<string, Ability> {
-  if (ABILITY_BY_ID.get(ability)?.local && patched('abilities-as-local-activities')) return mustSucceedNow ? localMustSucceed : localActions;
+function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext): Record<string, Ability> {
+  if (context === 'body' && ABILITY_BY_ID.get(ability)?.local && patched('abilities-as-local-activities')) return mustSucceedNow ? localMustSucceed : localActions;
   return mustSucceedNow ? mustSucceed : actions;
 }
 
@@ -41,6 +54,8 @@ export interface FlowRun {
   args: Record<string, unknown>;
   /** Steps from this index on run with unlimited retries (past the point of no return). */
   pointOfNoReturn?: number;
+  /** Where the flow runs (see FlowContext): update handlers never use local activities. */
+  context: FlowContext;
 }
 
 /**
@@ -57,7 +72,7 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
 
   for (const [i, step] of steps.entries()) {
     try {
-      const result = await proxyFor(step.ability, i >= noReturnFrom)[step.ability](inputFor(step.ability, 'action'));
+      const result = await proxyFor(step.ability, i >= noReturnFrom, run.context)[step.ability](inputFor(step.ability, 'action'));
       Object.assign(ctx, result.output ?? {});
       if (step.compensation) compensations.unshift(step.compensation);
     } catch (err) {
@@ -65,7 +80,7 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
       // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
       if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
       await CancellationScope.nonCancellable(async () => {
-        for (const c of compensations) await proxyFor(c, true)[c](inputFor(c, 'compensation'));
+        for (const c of compensations) await proxyFor(c, true, run.context)[c](inputFor(c, 'compensation'));
       });
       throw err;
     }
@@ -96,9 +111,9 @@ export function refusal(status: number, code: string, message: string): Applicat
   return ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ status, details: [] }] });
 }
 
-/** Runs one ability outside a configured flow (refund requests and rejections are fixed steps). */
+/** Runs one ability outside a configured flow (refund requests and rejections are fixed steps, run from update handlers). */
 export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
-  return proxyFor(ability, false)[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
+  return proxyFor(ability, false, 'update')[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
 }
 
 /** The input every ability activity receives: the order's identity and captured configuration, and the step's data. */

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderWorkflowInput } from '../platform/domain/flow';
 import { isCancellable, isFinal, isRefundable, type OrderStatus } from '../platform/domain/order-status';
-import { refusal, runAbility, runFlow, toUpdateFailure } from './flow-interpreter';
+import { refusal, runAbility, runFlow, toUpdateFailure, type FlowContext, type FlowRun } from './flow-interpreter';
 import * as msg from './messages';
 import { OrderStatusKey } from './search-attributes';
 
@@ -40,9 +40,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       busy = false;
     }
   };
-  const flow = async (useCase: Parameters<typeof runFlow>[1]['useCase'], xid: string, args: Record<string, unknown> = {}, pointOfNoReturn?: number) => {
+  const flow = async (context: FlowContext, useCase: FlowRun['useCase'], xid: string, args: Record<string, unknown> = {}, pointOfNoReturn?: number) => {
     try {
-      return await runFlow(input, { useCase, xid, args, pointOfNoReturn });
+      return await runFlow(input, { useCase, xid, args, pointOfNoReturn, context });
     } catch (err) {
       throw toUpdateFailure(err);
     }
@@ -81,7 +81,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       // Each attempt is its own TCC transaction: a refused attempt is rolled back and a new one may follow.
       const steps = input.flows['order.pay'];
       const markPaidAt = steps.findIndex((s) => s.ability === 'order.markPaid');
-      await flow('order.pay', `${input.orderId}:pay:${paidAttempts}`, { method, ...args }, markPaidAt >= 0 ? markPaidAt + 1 : undefined);
+      await flow('update', 'order.pay', `${input.orderId}:pay:${paidAttempts}`, { method, ...args }, markPaidAt >= 0 ? markPaidAt + 1 : undefined);
       setStatus('PAID');
       return ack();
     });
@@ -89,7 +89,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(msg.channelPaymentUpdate, ({ channelTxnId, amount }) => pay('channel', { channelTxnId, amount }));
 
   const cancelOrder = (reason: string, refundKind: string) =>
-    flow('order.cancel', `${input.orderId}:cancel`, { reason, refundKind }, 0).then(() => setStatus('CANCELLED'));
+    flow('update', 'order.cancel', `${input.orderId}:cancel`, { reason, refundKind }, 0).then(() => setStatus('CANCELLED'));
 
   setHandler(msg.cancelUpdate, ({ reason }) =>
     exclusive(async () => {
@@ -105,7 +105,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (seenFulfilmentRefs.has(event.referenceId)) return ack(true);
       const allowed = { SHIPPED: status === 'PAID', DELIVERED: status === 'SHIPPED', FAILED: status === 'PAID' || status === 'SHIPPED' }[event.type];
       requireStatus(allowed, `apply ${event.type}`);
-      const ctx = await flow('order.fulfil', `${input.orderId}:fulfil:${event.referenceId}`, { event }, 0);
+      const ctx = await flow('update', 'order.fulfil', `${input.orderId}:fulfil:${event.referenceId}`, { event }, 0);
       seenFulfilmentRefs.add(event.referenceId);
       if (ctx.duplicate) return ack(true);
       if (event.type === 'FAILED') await cancelOrder(event.reason ?? 'fulfilment failed', 'FULFILMENT_FAILED');
@@ -114,15 +114,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }),
   );
 
-  const complete = (reason: string) =>
-    flow('order.confirmReceipt', `${input.orderId}:receipt`, { reason }, 0).then(() => setStatus('COMPLETED'));
+  const complete = (context: FlowContext, reason: string) =>
+    flow(context, 'order.confirmReceipt', `${input.orderId}:receipt`, { reason }, 0).then(() => setStatus('COMPLETED'));
 
   setHandler(msg.receiptUpdate, () =>
     exclusive(async () => {
       if (status === 'COMPLETED') return ack(true);
       requireStatus(status === 'DELIVERED', 'confirm receipt');
       if (refundPending) throw refusal(409, 'INVALID_STATE', 'a refund of this order is pending');
-      await complete('receipt confirmed by the buyer');
+      await complete('update', 'receipt confirmed by the buyer');
       return ack();
     }),
   );
@@ -138,7 +138,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   setHandler(msg.approveRefundUpdate, ({ refundId }) =>
     exclusive(async () => {
-      await flow('order.refund', refundId, { refundId }, 0);
+      await flow('update', 'order.refund', refundId, { refundId }, 0);
       refundPending = false;
       return ack();
     }),
@@ -154,7 +154,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   // ---- create ----
   try {
-    await runFlow(input, { useCase: 'order.create', xid: input.orderId, args: { request: input.request, payDeadline } });
+    await runFlow(input, { useCase: 'order.create', xid: input.orderId, args: { request: input.request, payDeadline }, context: 'body' });
     setStatus('PENDING_PAYMENT');
   } catch (err) {
     createFailure = toUpdateFailure(err);
@@ -168,7 +168,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   if (!settled) {
     await exclusive(async () => {
       if (status === 'PENDING_PAYMENT') {
-        await flow('order.timeoutClose', `${input.orderId}:close`, { reason: 'payment deadline passed' }, 0);
+        await flow('body', 'order.timeoutClose', `${input.orderId}:close`, { reason: 'payment deadline passed' }, 0);
         setStatus('CLOSED');
       }
     });
@@ -180,7 +180,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const moved = await condition(() => status !== 'DELIVERED', input.config.autoReceiptDays * DAY_MS);
       if (!moved) {
         await exclusive(async () => {
-          if (status === 'DELIVERED' && !refundPending) await complete(`completed automatically ${input.config.autoReceiptDays} day(s) after delivery`);
+          if (status === 'DELIVERED' && !refundPending) await complete('body', `completed automatically ${input.config.autoReceiptDays} day(s) after delivery`);
         });
         if (status === 'DELIVERED') await condition(() => !refundPending || status !== 'DELIVERED');
       }

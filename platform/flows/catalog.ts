@@ -17,33 +17,31 @@ export interface AbilitySpec {
    * are; changes are fenced or state-checked). A step that calls out (a supplier, a
    * payment gateway) or may run long stays a regular activity: leave `local` off.
    *
-   * No ability is marked local today. The fault test (tests/e2e/faults.test.ts) found
-   * orders whose database said PAID while their workflow still waited for payment: a
-   * local step commits inside the workflow task that accepts the update, and a worker
-   * SIGKILLed before that task completes loses the acceptance but not the commit. Until
-   * update handlers make acceptance durable before their first local step (a 1 ms timer
-   * was not enough in a first try), every ability stays a regular activity.
+   * Only flows run by the workflow's own code (create, the deadline's close, automatic
+   * receipt) use local activities; update handlers run every step as a regular activity
+   * so that the update's acceptance is durable before anything changes (FlowContext in
+   * workflows/flow-interpreter.ts says why: the fault test caught the alternative).
    */
   local?: true;
   description: string;
 }
 
 export const ABILITIES: readonly AbilitySpec[] = [
-  { id: 'order.validate', extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
-  { id: 'order.draft', extPt: 'OrderStoreExtPt', compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
-  { id: 'order.void', extPt: 'OrderStoreExtPt', description: 'void an order whose creation failed' },
-  { id: 'order.activate', extPt: 'OrderStoreExtPt', description: 'make the order visible, awaiting payment' },
-  { id: 'order.markPaid', extPt: 'OrderStoreExtPt', description: 'mark the order and its pay order paid' },
-  { id: 'order.close', extPt: 'OrderStoreExtPt', description: 'close an order whose payment deadline passed' },
-  { id: 'order.cancel', extPt: 'OrderStoreExtPt', description: 'mark the order cancelled' },
-  { id: 'order.complete', extPt: 'OrderStoreExtPt', description: 'complete a delivered order' },
-  { id: 'inventory.reserve', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'hold stock for the order' },
-  { id: 'inventory.release', extPt: 'InventoryExtPt', description: 'give held or sold units back to stock' },
-  { id: 'inventory.commit', extPt: 'InventoryExtPt', description: 'turn held units into sold ones' },
-  { id: 'inventory.restock', extPt: 'InventoryExtPt', description: 'put returned goods of a refund back into stock' },
-  { id: 'coupon.lock', extPt: 'CouponExtPt', compensation: 'coupon.unlock', description: 'lock the coupon for the order' },
-  { id: 'coupon.unlock', extPt: 'CouponExtPt', description: 'return a locked or used coupon' },
-  { id: 'coupon.consume', extPt: 'CouponExtPt', description: 'mark the locked coupon used' },
+  { id: 'order.validate', local: true, extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
+  { id: 'order.draft', local: true, extPt: 'OrderStoreExtPt', compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
+  { id: 'order.void', local: true, extPt: 'OrderStoreExtPt', description: 'void an order whose creation failed' },
+  { id: 'order.activate', local: true, extPt: 'OrderStoreExtPt', description: 'make the order visible, awaiting payment' },
+  { id: 'order.markPaid', local: true, extPt: 'OrderStoreExtPt', description: 'mark the order and its pay order paid' },
+  { id: 'order.close', local: true, extPt: 'OrderStoreExtPt', description: 'close an order whose payment deadline passed' },
+  { id: 'order.cancel', local: true, extPt: 'OrderStoreExtPt', description: 'mark the order cancelled' },
+  { id: 'order.complete', local: true, extPt: 'OrderStoreExtPt', description: 'complete a delivered order' },
+  { id: 'inventory.reserve', local: true, extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'hold stock for the order' },
+  { id: 'inventory.release', local: true, extPt: 'InventoryExtPt', description: 'give held or sold units back to stock' },
+  { id: 'inventory.commit', local: true, extPt: 'InventoryExtPt', description: 'turn held units into sold ones' },
+  { id: 'inventory.restock', local: true, extPt: 'InventoryExtPt', description: 'put returned goods of a refund back into stock' },
+  { id: 'coupon.lock', local: true, extPt: 'CouponExtPt', compensation: 'coupon.unlock', description: 'lock the coupon for the order' },
+  { id: 'coupon.unlock', local: true, extPt: 'CouponExtPt', description: 'return a locked or used coupon' },
+  { id: 'coupon.consume', local: true, extPt: 'CouponExtPt', description: 'mark the locked coupon used' },
   { id: 'payment.freeze', extPt: 'PaymentExtPt', compensation: 'payment.unfreeze', description: 'TCC try: freeze the payable amount' },
   { id: 'payment.unfreeze', extPt: 'PaymentExtPt', description: 'TCC cancel: release the frozen amount' },
   { id: 'payment.confirm', extPt: 'PaymentExtPt', description: 'TCC confirm: settle the frozen amount to the merchant' },
@@ -52,14 +50,14 @@ export const ABILITIES: readonly AbilitySpec[] = [
   { id: 'refund.create', extPt: 'RefundExtPt', description: 'price and record a refund request' },
   { id: 'refund.reject', extPt: 'RefundExtPt', description: 'reject a refund request' },
   { id: 'refund.complete', extPt: 'RefundExtPt', description: 'record a refund as paid back' },
-  { id: 'inventory.deduct', extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'take stock with the payment (inventory mode deduct-at-payment)' },
+  { id: 'inventory.deduct', local: true, extPt: 'InventoryExtPt', compensation: 'inventory.release', description: 'take stock with the payment (inventory mode deduct-at-payment)' },
   { id: 'supplier.book', extPt: 'SupplierExtPt', compensation: 'supplier.cancelBooking', description: "book with the line's supplier (hotel room, flight seat)" },
   { id: 'supplier.cancelBooking', extPt: 'SupplierExtPt', description: 'cancel the supplier booking' },
   { id: 'supplier.confirm', extPt: 'SupplierExtPt', description: 'confirm the booking once paid (guarantee the room, issue the ticket)' },
-  { id: 'points.deduct', extPt: 'PointsExtPt', compensation: 'points.return', description: "TCC try: hold the order's points from the buyer" },
-  { id: 'points.return', extPt: 'PointsExtPt', description: 'TCC cancel: give held points back' },
-  { id: 'points.confirm', extPt: 'PointsExtPt', description: 'TCC confirm: settle the held points to the merchant' },
-  { id: 'points.refund', extPt: 'PointsExtPt', description: 'give settled points back to the buyer' },
+  { id: 'points.deduct', local: true, extPt: 'PointsExtPt', compensation: 'points.return', description: "TCC try: hold the order's points from the buyer" },
+  { id: 'points.return', local: true, extPt: 'PointsExtPt', description: 'TCC cancel: give held points back' },
+  { id: 'points.confirm', local: true, extPt: 'PointsExtPt', description: 'TCC confirm: settle the held points to the merchant' },
+  { id: 'points.refund', local: true, extPt: 'PointsExtPt', description: 'give settled points back to the buyer' },
 ];
 
 export const ABILITY_BY_ID: ReadonlyMap<string, AbilitySpec> = new Map(ABILITIES.map((a) => [a.id, a]));
