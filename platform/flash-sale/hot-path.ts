@@ -2,6 +2,7 @@ import type { Db } from '../db/knex';
 import { phaseAt, RateLimiter, TokenBucket } from '../domain/flash-sale';
 import { AppError, businessRule, notFound } from '../errors/app-error';
 import { loadCampaign, type Campaign } from './campaigns';
+import { answerRefusals, keyOf, resultOf, storedAnswers } from './answers';
 import { GroupCommit } from './group-commit';
 import { keyReused, reserveBatch, reserveNaive, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
 
@@ -19,9 +20,12 @@ import { keyReused, reserveBatch, reserveNaive, soldOut, type Attempt, type Atte
  *   5. the durable reservation (reserve.ts), by group commit or per request.
  *
  * Every layer only ever refuses; the database decides every win, so several server
- * processes on one database sell exactly the stock. A win is the attempt's idempotency
- * record: the same key gets the same 201 body back. A refusal changes nothing and is
- * not recorded, so a retry with the same key is judged again (as a 429 would be).
+ * processes on one database sell exactly the stock. Each key's first answer is kept
+ * (answers.ts): the same key gets the same 201 body, or the same SOLD_OUT or
+ * LIMIT_EXCEEDED, from any server. Layers 3 and 4 keep theirs through a batched insert
+ * (one statement for everything refused meanwhile), so a refusal costs no transaction
+ * on the stock rows. A 429 or NOT_STARTED answered no request and is not kept: the buyer
+ * retries with the same key.
  */
 export interface HotPathOptions {
   soldOutRecheckMs: number;
@@ -60,10 +64,10 @@ interface CampaignState {
   users: RateLimiter;
   total: TokenBucket;
   soldOutUntil: number;
-  /** Keys that won (this process's wins, and everyone's as of the last sold-out check). */
+  /** Keys that won on this process: a retry is answered without a query. */
   winners: Map<string, { hash: string; response: unknown; orderId: string }>;
-  winnersSeq: number;
-  winnersSync?: Promise<void>;
+  /** Keeps the in-memory layers' refusals under their keys, batched (one per key a batch). */
+  refusals: GroupCommit<{ attempt: Attempt; error: AppError }, AttemptResult>;
   atLimitUntil: Map<string, number>;
   limitExceeded: AppError;
   inFlight: Map<string, { hash: string; promise: Promise<AttemptResult> }>;
@@ -97,7 +101,7 @@ export class FlashSaleHotPath {
     const st = await this.state(campaignId);
     if (!st || (caller.bizIds !== 'all' && !caller.bizIds.includes(st.campaign.identity.bizId))) throw notFound(`flash sale ${campaignId}`);
     const c = st.campaign;
-    const key = `${a.principal}\n${a.idemKey}`;
+    const key = keyOf(a);
     const known = st.winners.get(key);
     if (known) return replay(known, a);
 
@@ -108,23 +112,18 @@ export class FlashSaleHotPath {
     if (c.stockMode === 'naive') return this.finish(st, a, await this.once(st, key, a, () => retried(() => reserveNaive(this.db, c, st.template, a))));
 
     if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw RATE_LIMITED;
-    if (now < st.soldOutUntil) {
-      await st.winnersSync;
-      const won = st.winners.get(key);
-      if (won) return replay(won, a);
-      throw SOLD_OUT;
+    if (now < st.soldOutUntil) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }));
+    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) {
+      return this.finish(st, a, await st.refusals.submit({ attempt: a, error: st.limitExceeded }), false);
     }
-    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) throw st.limitExceeded;
     return this.finish(st, a, await this.once(st, key, a, () => st.reserve(a)));
   }
 
-  /** After the end only a win can still be answered (a buyer's retry); everything else is ENDED. */
+  /** After the end only a key's first answer can still be given (a buyer's retry); anything else is ENDED. */
   private async afterEnd(st: CampaignState, a: Attempt): Promise<Won> {
-    const row = await this.db('flash_sale_reservations')
-      .where({ campaign_id: st.campaign.campaignId, principal: a.principal, idem_key: a.idemKey })
-      .first('request_hash', 'response', 'order_id');
-    if (!row) throw ENDED;
-    return replay({ hash: row.request_hash, response: row.response, orderId: row.order_id }, a);
+    const stored = (await storedAnswers(this.db, st.campaign.campaignId, [a])).get(keyOf(a));
+    if (!stored) throw ENDED;
+    return this.finish(st, a, resultOf(stored, a));
   }
 
   /** Concurrent requests with one key share one attempt (a different body is refused). */
@@ -139,13 +138,15 @@ export class FlashSaleHotPath {
     return promise;
   }
 
-  private finish(st: CampaignState, a: Attempt, result: AttemptResult): Won {
+  /** Answers an attempt's result; `fromDatabase`: a LIMIT_EXCEEDED then means the buyer is at his limit (layer 4 remembers him). */
+  private finish(st: CampaignState, a: Attempt, result: AttemptResult, fromDatabase = true): Won {
     if (result.kind === 'won') {
-      st.winners.set(`${a.principal}\n${a.idemKey}`, { hash: a.requestHash, response: result.response, orderId: result.orderId });
-      return replay(st.winners.get(`${a.principal}\n${a.idemKey}`)!, a);
+      const won = { hash: a.requestHash, response: result.response, orderId: result.orderId };
+      st.winners.set(keyOf(a), won);
+      return replay(won, a);
     }
     if (result.kind === 'refused') {
-      if (result.error.code === 'LIMIT_EXCEEDED') {
+      if (result.error.code === 'LIMIT_EXCEEDED' && fromDatabase) {
         const now = this.now();
         if (st.atLimitUntil.size >= 10_000) for (const [user, until] of st.atLimitUntil) if (until <= now) st.atLimitUntil.delete(user);
         st.atLimitUntil.set(a.userId, now + this.opts.limitMemoryMs);
@@ -190,7 +191,7 @@ export class FlashSaleHotPath {
       total: new TokenBucket(c.campaignRequestsPerSecond, c.campaignRequestsPerSecond, now),
       soldOutUntil: 0,
       winners: new Map(),
-      winnersSeq: 0,
+      refusals: new GroupCommit((items) => answerRefusals(this.db, c.campaignId, items), { maxBatch: 1_000, maxInFlight: 2, groupOf: (r) => keyOf(r.attempt) }),
       atLimitUntil: new Map(),
       limitExceeded: limitExceeded(c.perUserLimit),
       inFlight: new Map(),
@@ -216,14 +217,7 @@ export class FlashSaleHotPath {
     const c = st.campaign;
     // Attempts that queued while an earlier batch found the campaign sold out are
     // refused like those arriving after it (layer 3, checked again at dequeue time).
-    if (this.now() < st.soldOutUntil) {
-      await st.winnersSync;
-      return items.map((a): AttemptResult => {
-        const won = st.winners.get(`${a.principal}\n${a.idemKey}`);
-        if (!won) return { kind: 'refused', error: SOLD_OUT };
-        return won.hash === a.requestHash ? { kind: 'won', orderId: won.orderId, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
-      });
-    }
+    if (this.now() < st.soldOutUntil) return answerRefusals(this.db, c.campaignId, items.map((attempt) => ({ attempt, error: SOLD_OUT })));
     const first = await retried(() => reserveBatch(this.db, c, st.template, items, false));
     const results = [...first.results];
     let soldOutNow = first.soldOut;
@@ -240,21 +234,6 @@ export class FlashSaleHotPath {
 
   private armSoldOut(st: CampaignState) {
     st.soldOutUntil = this.now() + this.opts.soldOutRecheckMs;
-    // Every earlier win has committed (the batch held every stock row), so this load
-    // sees them all: a winner retrying on this server is answered with its order.
-    st.winnersSync = this.syncWinners(st).catch(() => undefined);
-  }
-
-  private async syncWinners(st: CampaignState) {
-    const rows = await this.db('flash_sale_reservations')
-      .where({ campaign_id: st.campaign.campaignId })
-      .andWhere('seq', '>', st.winnersSeq)
-      .orderBy('seq')
-      .select('seq', 'principal', 'idem_key', 'request_hash', 'response', 'order_id');
-    for (const r of rows) {
-      st.winners.set(`${r.principal}\n${r.idem_key}`, { hash: r.request_hash, response: r.response, orderId: r.order_id });
-      st.winnersSeq = Math.max(st.winnersSeq, Number(r.seq));
-    }
   }
 
   private async refresh(st: CampaignState) {

@@ -7,13 +7,15 @@ import { priceOrder } from '../domain/pricing';
 import { AppError, businessRule } from '../errors/app-error';
 import { newId } from '../ids';
 import { insertOrders, toView } from '../repositories/orders';
+import { answerRefusals, keyOf, RECORDED_REFUSALS, recordRefusals, resultOf, storedAnswers } from './answers';
 import type { Campaign } from './campaigns';
 
 /**
  * The durable part of the hot path: reserving campaign units for attempts and, for
  * each winner in the same transaction, writing its order (visible, awaiting payment),
  * its TCC fence try for the inventory branch, its idempotency record (the reservation
- * row, holding the 201 body) and the request to start its workflow.
+ * row, holding the 201 body) and the request to start its workflow. A refusal decided
+ * here is kept under its key in the same transaction (answers.ts).
  *
  * `reserveBatch` serves many attempts in one transaction (group commit): the stock rows
  * it uses are locked once per batch instead of once per request. `reserveNaive` is the
@@ -61,7 +63,7 @@ export const soldOut = (left?: number) =>
 const limitExceeded = (limit: number) =>
   businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
 const userNotFound = (userId: string) => businessRule('USER_NOT_FOUND', `user ${userId} does not exist`, [{ field: 'userId', message: 'unknown user' }]);
-export const keyReused = () => new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
+export { keyReused } from './answers';
 
 /**
  * One transaction for a batch of attempts (at most one per user). `lockAll` locks every
@@ -88,11 +90,11 @@ export async function reserveBatch(db: Db, campaign: Campaign, template: OrderTe
     const total = () => [...available.values()].reduce((a, b) => a + b, 0);
     const noUnit = (): AttemptResult => (allLocked ? { kind: 'refused', error: soldOut(total()) } : { kind: 'retry' });
 
-    const prior = await priorWins(trx, campaign, attempts);
+    const prior = await storedAnswers(trx, campaign.campaignId, attempts);
     let pending: number[] = [];
     attempts.forEach((a, i) => {
-      const won = prior.get(keyOf(a));
-      if (won) results[i] = won.request_hash === a.requestHash ? { kind: 'won', orderId: won.order_id, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
+      const answered = prior.get(keyOf(a));
+      if (answered) results[i] = resultOf(answered, a);
       else pending.push(i);
     });
     // Only as many attempts as the units left could serve are looked at further: with
@@ -131,17 +133,21 @@ export async function reserveBatch(db: Db, campaign: Campaign, template: OrderTe
     }
     const written = await writeWinners(trx, campaign, template, winners.map((w) => ({ attempt: attempts[w.index], takes: w.takes })));
     winners.forEach((w, k) => (results[w.index] = written[k]));
+    await keepRefusals(trx, campaign, attempts, results, prior);
 
     return { results, soldOut: allLocked && total() === 0 };
   });
 }
 
-/** The baseline: what one writes without a hot-path design — a transaction per request on the hot row. */
+/**
+ * The baseline: what one writes without a hot-path design — a transaction per request
+ * on the hot row, and (to keep the same contract) a write per refusal for its key.
+ */
 export async function reserveNaive(db: Db, campaign: Campaign, template: OrderTemplate, attempt: Attempt): Promise<AttemptResult> {
   try {
     return await db.transaction(async (trx) => {
-      const won = (await priorWins(trx, campaign, [attempt])).get(keyOf(attempt));
-      if (won) return won.request_hash === attempt.requestHash ? { kind: 'won', orderId: won.order_id, response: won.response, replay: true } : { kind: 'refused', error: keyReused() };
+      const answered = (await storedAnswers(trx, campaign.campaignId, [attempt])).get(keyOf(attempt));
+      if (answered) return resultOf(answered, attempt);
       const updated = await trx('flash_sale_stock')
         .where({ campaign_id: campaign.campaignId, bucket: 0 })
         .andWhereRaw('stock - reserved - sold >= ?', [attempt.quantity])
@@ -153,21 +159,30 @@ export async function reserveNaive(db: Db, campaign: Campaign, template: OrderTe
       return result;
     });
   } catch (err) {
-    if (err instanceof AppError) return { kind: 'refused', error: err };
-    throw err;
+    if (!(err instanceof AppError)) throw err;
+    if (!RECORDED_REFUSALS.has(err.code)) return { kind: 'refused', error: err };
+    const [answer] = await answerRefusals(db, campaign.campaignId, [{ attempt, error: err }]);
+    return answer;
   }
 }
 
-/** Attempts whose key already won: their stored 201 body is the answer again. */
-async function priorWins(trx: Tx, campaign: Campaign, attempts: Attempt[]) {
-  const rows = await trx('flash_sale_reservations')
-    .where({ campaign_id: campaign.campaignId })
-    .whereIn(['principal', 'idem_key'], attempts.map((a) => [a.principal, a.idemKey]))
-    .select('principal', 'idem_key', 'request_hash', 'response', 'order_id');
-  return new Map<string, { request_hash: string; response: unknown; order_id: string }>(rows.map((r) => [`${r.principal}\n${r.idem_key}`, r]));
+/**
+ * Keeps the batch's refusals under their keys. A key another server refused meanwhile
+ * keeps that first answer, and this attempt is given it.
+ */
+async function keepRefusals(trx: Tx, campaign: Campaign, attempts: Attempt[], results: AttemptResult[], prior: Map<string, unknown>) {
+  const decided = attempts.flatMap((attempt, i) => {
+    const r = results[i];
+    return r.kind === 'refused' && RECORDED_REFUSALS.has(r.error.code) && !prior.has(keyOf(attempt)) ? [{ attempt, error: r.error, i }] : [];
+  });
+  const taken = await recordRefusals(trx, campaign.campaignId, decided);
+  if (taken.size === 0) return;
+  const first = await storedAnswers(trx, campaign.campaignId, decided.filter((d) => taken.has(keyOf(d.attempt))).map((d) => d.attempt));
+  for (const d of decided) {
+    const stored = first.get(keyOf(d.attempt));
+    if (stored) results[d.i] = resultOf(stored, d.attempt);
+  }
 }
-
-const keyOf = (a: Attempt) => `${a.principal}\n${a.idemKey}`;
 
 async function existingUsers(trx: Tx, attempts: Attempt[]): Promise<Set<string>> {
   const rows = await trx('users').whereIn('user_id', [...new Set(attempts.map((a) => a.userId))]).select('user_id');

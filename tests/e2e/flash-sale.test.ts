@@ -343,4 +343,45 @@ describe('two server processes on one database', () => {
     expect(retry.status).toBe(201);
     expect(retry.body.orderId).toBe(won.body.orderId);
   });
+
+  it('a refusal is the key’s answer too: the same key gets it again on either server, even once units came back', async () => {
+    const { campaignId } = await makeCampaign({ stock: 1, perUserLimit: 1, payWindowSeconds: 3 });
+    const [a, b] = await users(2);
+    const won = await attempt(campaignId, a, 1, uid('fsk'), testEnv().baseUrl);
+    expect(won.status).toBe(201);
+    const soldOutKey = uid('fsk');
+    const refused = await attempt(campaignId, b, 1, soldOutKey, testEnv().baseUrl);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'SOLD_OUT']);
+    const overKey = uid('fsk');
+    const over = await attempt(campaignId, b, 2, overKey, secondUrl);
+    expect([over.status, over.body.error.code]).toEqual([422, 'LIMIT_EXCEEDED']);
+    expect(await database()('flash_sale_refusals').where({ campaign_id: campaignId }).orderBy('status').pluck('status')).toEqual([409, 422]);
+
+    // A's order is not paid: its unit goes back to the campaign.
+    await eventually(() => get(`/v1/orders/${won.body.orderId}`).then((r) => r.body.status), (st) => st === 'CLOSED', 30_000);
+    expect(await view(campaignId)).toMatchObject({ reserved: 0, remaining: 1 });
+    // The same keys, on the other server and after the sold-out flags expired: the first answers again.
+    await new Promise((r) => setTimeout(r, 1_100));
+    for (const url of [secondUrl, testEnv().baseUrl]) {
+      const again = await attempt(campaignId, b, 1, soldOutKey, url);
+      expect([again.status, again.body]).toEqual([409, refused.body]);
+      const overAgain = await attempt(campaignId, b, 2, overKey, url);
+      expect([overAgain.status, overAgain.body]).toEqual([422, over.body]);
+    }
+    // The same key with another body is still a reuse; a new key is a new attempt, and wins.
+    expect((await attempt(campaignId, a, 1, soldOutKey, secondUrl)).body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await view(campaignId)).toMatchObject({ reserved: 0, remaining: 1 });
+    const fresh = await attempt(campaignId, b, 1, uid('fsk'), secondUrl);
+    expect(fresh.status).toBe(201);
+  });
+
+  it('a rate-limited attempt is not an answer: the same key is judged again later', async () => {
+    const { campaignId } = await makeCampaign({ stock: 5, perUserLimit: 3, extra: { rateLimit: { perUserPerSecond: 1, perCampaignPerSecond: 1000 } } });
+    const [a] = await users(1);
+    expect((await attempt(campaignId, a, 1)).status).toBe(201);
+    const key = uid('fsk');
+    expect((await attempt(campaignId, a, 1, key)).status).toBe(429);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await attempt(campaignId, a, 1, key)).status).toBe(201);
+  });
 });

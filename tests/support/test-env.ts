@@ -13,7 +13,8 @@ import { abortIfExited, pidAlive, stopPid } from '../../platform/infra/processes
 import { fileSize, logContains } from '../../platform/infra/wait';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const RUN_DIR = path.join(ROOT, '.test-run');
+/** TEST_RUN_DIR lets two test runs share a checkout (with their own TEST_*_PORTs). */
+export const RUN_DIR = path.resolve(process.env.TEST_RUN_DIR ?? path.join(ROOT, '.test-run'));
 export const ENV_FILE = path.join(RUN_DIR, 'env.json');
 
 export interface TestEnv {
