@@ -10,6 +10,7 @@ import { EXTENSIONS } from './extensions';
 import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
 import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
+import { DEFAULT_PRESENCE, ServerPresence } from './platform/cluster/presence';
 import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { readEnv } from './platform/env';
@@ -24,19 +25,28 @@ async function main() {
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
-  const app = createApp({ db, config, registry, temporal, orders: new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId)) }, log);
+  // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).
+  const presence = await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
+  const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
+  const app = createApp({ db, config, registry, temporal, orders, presence }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
   const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
   const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', backlog, () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {
-    server.close(async () => {
-      await connection.close();
-      await db.destroy();
-      process.exit(0);
-    });
     setTimeout(() => process.exit(0), 5000).unref();
+    // Leave the cluster first (the others take over this server's share at their next beat).
+    void presence
+      .stop()
+      .catch(() => undefined)
+      .finally(() =>
+        server.close(async () => {
+          await connection.close();
+          await db.destroy();
+          process.exit(0);
+        }),
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ServerPresence } from '../platform/cluster/presence';
 import type { PlatformConfig } from '../platform/config/platform-config';
 import type { Db } from '../platform/db/knex';
 import type { ExtensionRegistry } from '../platform/registry/extension-registry';
@@ -11,4 +12,6 @@ export interface AppDeps {
   orders: OrderClient;
   temporal: Client;
   registry: ExtensionRegistry;
+  /** The servers sharing cluster-wide limits; absent, this server counts as the only one. */
+  presence?: ServerPresence;
 }

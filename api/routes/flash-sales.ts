@@ -27,7 +27,8 @@ export function flashSaleRoutes(deps: AppDeps): Router {
   // A few starts at a time: under a burst, admission matters more than starting workflows
   // (the orders are durable and payable meanwhile; an update starts its workflow itself).
   const relay = new WorkflowStartRelay(db, (input) => orders.start(input), { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000 }, (err) => log.warn({ err }, 'could not start an order workflow yet; will retry')).run();
-  const hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick());
+  // The campaigns' rate limits hold for the whole cluster: each server enforces its share.
+  const hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick(), () => deps.presence?.share() ?? 1);
 
   r.post('/v1/admin/flash-sales', async (req, res) => {
     requireOperator(req);

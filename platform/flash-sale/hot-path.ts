@@ -11,7 +11,9 @@ import { keyReused, reserveBatch, reserveNaive, soldOut, type Attempt, type Atte
  * cheapest first, and only what is left reaches PostgreSQL:
  *
  *   1. the campaign (cached in memory): unknown → 404; not started / ended → 409;
- *   2. rate limits per buyer and per campaign (token buckets, per process) → 429;
+ *   2. rate limits per buyer and per campaign → 429. They are cluster-wide: each server
+ *      enforces its share (1/N with N live servers, platform/cluster/presence.ts) in
+ *      local token buckets, without asking anyone per request;
  *   3. a local sold-out flag, set when a batch saw no unit left with every stock row
  *      locked → 409 SOLD_OUT. It expires after `soldOutRecheckMs` so units coming back
  *      (unpaid orders) are sold again, by whichever server looks first;
@@ -63,6 +65,8 @@ interface CampaignState {
   refreshing?: Promise<void>;
   users: RateLimiter;
   total: TokenBucket;
+  /** What the two limiters were built for: rebuilt when a rate or this server's share changes. */
+  limitsOf: string;
   soldOutUntil: number;
   /** Keys that won on this process: a retry is answered without a query. */
   winners: Map<string, { hash: string; response: unknown; orderId: string }>;
@@ -93,6 +97,8 @@ export class FlashSaleHotPath {
     private readonly templateOf: (c: Campaign) => OrderTemplate,
     /** Called after winners were written, to start their workflows soon. */
     private readonly onWinners: () => void,
+    /** This server's share of the campaigns' rate limits (1 when it runs alone). */
+    private readonly share: () => number = () => 1,
     private readonly opts: HotPathOptions = DEFAULT_HOT_PATH_OPTIONS,
     private readonly now: () => number = Date.now,
   ) {}
@@ -111,6 +117,7 @@ export class FlashSaleHotPath {
     if (phase === 'ENDED') return this.afterEnd(st, a);
     if (c.stockMode === 'naive') return this.finish(st, a, await this.once(st, key, a, () => retried(() => reserveNaive(this.db, c, st.template, a))));
 
+    this.fitLimits(st, now);
     if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw RATE_LIMITED;
     if (now < st.soldOutUntil) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }));
     if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) {
@@ -187,8 +194,9 @@ export class FlashSaleHotPath {
       campaign: c,
       template: this.templateOf(c),
       checkedAt: now,
-      users: new RateLimiter(c.userRequestsPerSecond),
-      total: new TokenBucket(c.campaignRequestsPerSecond, c.campaignRequestsPerSecond, now),
+      users: new RateLimiter(1),
+      total: new TokenBucket(1, 1, now),
+      limitsOf: '',
       soldOutUntil: 0,
       winners: new Map(),
       refusals: new GroupCommit((items) => answerRefusals(this.db, c.campaignId, items), { maxBatch: 1_000, maxInFlight: 2, groupOf: (r) => keyOf(r.attempt) }),
@@ -198,7 +206,21 @@ export class FlashSaleHotPath {
       reserve: () => Promise.reject(new Error('not wired')),
     };
     st.reserve = this.reserverFor(st);
+    this.fitLimits(st, now);
     return st;
+  }
+
+  /** The campaign's rates times this server's share; a new share starts from full buckets. */
+  private fitLimits(st: CampaignState, now: number) {
+    const c = st.campaign;
+    const share = this.share();
+    const limitsOf = `${c.userRequestsPerSecond}/${c.campaignRequestsPerSecond}/${share}`;
+    if (limitsOf === st.limitsOf) return;
+    const perUser = c.userRequestsPerSecond * share;
+    const perCampaign = c.campaignRequestsPerSecond * share;
+    st.users = new RateLimiter(perUser, Math.max(1, perUser));
+    st.total = new TokenBucket(perCampaign, Math.max(1, perCampaign), now);
+    st.limitsOf = limitsOf;
   }
 
   /** Group commit over the stock rows (or, for 'buckets', a transaction per attempt on one of them). */

@@ -345,7 +345,7 @@ describe('two server processes on one database', () => {
   });
 
   it('a refusal is the key’s answer too: the same key gets it again on either server, even once units came back', async () => {
-    const { campaignId } = await makeCampaign({ stock: 1, perUserLimit: 1, payWindowSeconds: 3 });
+    const { campaignId } = await makeCampaign({ stock: 1, perUserLimit: 1, payWindowSeconds: 3, extra: { rateLimit: { perUserPerSecond: 100, perCampaignPerSecond: 1000 } } });
     const [a, b] = await users(2);
     const won = await attempt(campaignId, a, 1, uid('fsk'), testEnv().baseUrl);
     expect(won.status).toBe(201);
@@ -381,7 +381,27 @@ describe('two server processes on one database', () => {
     expect((await attempt(campaignId, a, 1)).status).toBe(201);
     const key = uid('fsk');
     expect((await attempt(campaignId, a, 1, key)).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 1_100));
+    await new Promise((r) => setTimeout(r, 2_100)); // this server's share of 1/s: 0.5/s while two run
     expect((await attempt(campaignId, a, 1, key)).status).toBe(201);
+  });
+
+  it('rate limits hold for the cluster: two servers together let through what one would', async () => {
+    const liveServers = () => database()('api_servers').whereRaw(`seen_at > now() - interval '6 seconds'`).count({ n: '*' }).then(([r]) => Number(r.n));
+    await eventually(liveServers, (n) => n >= 2, 15_000);
+    await new Promise((r) => setTimeout(r, 2_100)); // one heartbeat: each server has counted the other
+    const perCampaignPerSecond = 20;
+    const { campaignId } = await makeCampaign({ stock: 500, perUserLimit: 1, extra: { rateLimit: { perUserPerSecond: 100, perCampaignPerSecond } } });
+    const buyers = await users(120);
+    const servers = [testEnv().baseUrl, secondUrl];
+    const started = Date.now();
+    const replies = await Promise.all(buyers.map((u, i) => attempt(campaignId, u, 1, uid('fsk'), servers[i % 2])));
+    const seconds = (Date.now() - started) / 1000;
+    const admitted = replies.filter((r) => r.status !== 429);
+    expect(replies.filter((r) => r.status === 429).every((r) => r.body.error.code === 'RATE_LIMITED')).toBe(true);
+    // A full bucket of one second's worth, plus what refilled while the burst lasted —
+    // not twice that, as two servers each enforcing the whole limit would let through.
+    expect(admitted.length).toBeGreaterThanOrEqual(perCampaignPerSecond);
+    expect(admitted.length).toBeLessThanOrEqual(perCampaignPerSecond + Math.ceil(perCampaignPerSecond * seconds) + 1);
+    expect(admitted.every((r) => r.status === 201)).toBe(true);
   });
 });
