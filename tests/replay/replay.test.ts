@@ -8,8 +8,13 @@ import path from 'node:path';
  * recorded by `npm run record-histories`) must replay against the current workflow code.
  * A workflow change that would break running orders fails here; such a change must be
  * made behind `patched()` (see README, "Changing the workflow").
+ *
+ * Earlier generations stay in sub-folders and must keep replaying too: orders started
+ * before a change may still be running. `before-local-activities/` was recorded when
+ * every ability ran as a regular activity.
  */
 const DIR = path.join(__dirname, 'histories');
+const GENERATIONS = ['', 'before-local-activities'];
 const FLOWS = [
   'complete',
   'auto-receipt',
@@ -28,27 +33,28 @@ const FLOWS = [
   'new-car-cancel-deposit',
 ];
 
-function histories() {
+function histories(generation: string) {
+  const dir = path.join(DIR, generation);
   return fs
-    .readdirSync(DIR)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJson(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))) }));
+    .map((f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJson(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
 }
 
-async function replayAll(workflowsPath: string) {
+async function replayAll(workflowsPath: string, generation: string) {
   const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'determinism-guard' }, histories())) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: 'determinism-guard' }, histories(generation))) results.push(r);
   return results;
 }
 
-describe('workflow determinism', () => {
+describe.each(GENERATIONS)('workflow determinism (histories/%s)', (generation) => {
   it('has a recorded history for every flow', () => {
-    expect(histories().map((h) => h.workflowId)).toEqual([...FLOWS].sort());
+    expect(histories(generation).map((h) => h.workflowId)).toEqual([...FLOWS].sort());
   });
 
   it('replays every recorded history against the current workflow code', async () => {
-    const results = await replayAll(require.resolve('../../workflows'));
+    const results = await replayAll(require.resolve('../../workflows'), generation);
     const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
     expect(failures).toEqual([]);
     expect(results).toHaveLength(FLOWS.length);
@@ -56,7 +62,7 @@ describe('workflow determinism', () => {
 
   it('catches a change that would break running orders', async () => {
     // A workflow that asks for its steps in another order than the histories recorded.
-    const results = await replayAll(require.resolve('./fixtures/reordered-workflow'));
+    const results = await replayAll(require.resolve('./fixtures/reordered-workflow'), generation);
     expect(results.length).toBe(FLOWS.length);
     for (const r of results) expect(r.error?.name).toBe('DeterminismViolationError');
   }, 180_000);
