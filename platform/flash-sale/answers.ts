@@ -34,17 +34,14 @@ export async function storedAnswers(db: Db | Tx, campaignId: string, keys: reado
     .where({ campaign_id: campaignId })
     .whereIn(['principal', 'idem_key'], pairs)
     .select('principal', 'idem_key', 'request_hash', 'response', 'order_id');
-  for (const r of wins) answers.set(`${r.principal}\n${r.idem_key}`, { kind: 'won', hash: r.request_hash, response: r.response, orderId: r.order_id });
+  for (const r of wins) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'won' }));
   const open = keys.filter((a) => !answers.has(keyOf(a)));
   if (open.length === 0) return answers;
   const refusals = await db('flash_sale_refusals')
     .where({ campaign_id: campaignId })
     .whereIn(['principal', 'idem_key'], open.map((a) => [a.principal, a.idemKey]))
     .select('principal', 'idem_key', 'request_hash', 'status', 'body');
-  for (const r of refusals) {
-    const e = r.body.error;
-    answers.set(`${r.principal}\n${r.idem_key}`, { kind: 'refused', hash: r.request_hash, error: new AppError(r.status, e.code, e.message, e.details) });
-  }
+  for (const r of refusals) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'refused' }));
   return answers;
 }
 
@@ -76,18 +73,55 @@ export async function recordRefusals(db: Db | Tx, campaignId: string, refused: r
  * Keeps refusals decided outside a transaction (the hot path's in-memory layers, a
  * failed naive attempt) under their keys. Each attempt gets its key's answer: its own
  * refusal, or what an earlier attempt with the key got (a win, or another refusal).
+ * One statement looks both records up and inserts what is new: a batch of refusals
+ * costs one round trip and one commit.
  */
 export async function answerRefusals(db: Db | Tx, campaignId: string, refused: readonly { attempt: AttemptKey; error: AppError }[]): Promise<AttemptResult[]> {
-  const prior = await storedAnswers(db, campaignId, refused.map((r) => r.attempt));
-  const fresh = refused.filter((r) => !prior.has(keyOf(r.attempt)));
-  const taken = await recordRefusals(db, campaignId, fresh);
-  const late = taken.size > 0 ? await storedAnswers(db, campaignId, fresh.filter((r) => taken.has(keyOf(r.attempt))).map((r) => r.attempt)) : new Map<string, StoredAnswer>();
-  const first = new Map<string, StoredAnswer>();
-  for (const r of refused) if (!first.has(keyOf(r.attempt))) first.set(keyOf(r.attempt), { kind: 'refused', hash: r.attempt.requestHash, error: r.error });
-  return refused.map((r) => {
-    const k = keyOf(r.attempt);
-    return resultOf(prior.get(k) ?? late.get(k) ?? first.get(k)!, r.attempt);
-  });
+  const first = new Map<string, { attempt: AttemptKey; error: AppError }>();
+  for (const r of refused) if (!first.has(keyOf(r.attempt))) first.set(keyOf(r.attempt), r);
+  const rows = [...first.values()];
+  const { rows: found } = await db.raw(
+    `WITH t AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) AS t(p, k, h, s, b)),
+     w AS (SELECT r.principal, r.idem_key, r.request_hash, r.response, r.order_id
+           FROM flash_sale_reservations r JOIN t ON r.principal = t.p AND r.idem_key = t.k WHERE r.campaign_id = ?),
+     f AS (SELECT x.principal, x.idem_key, x.request_hash, x.status, x.body
+           FROM flash_sale_refusals x JOIN t ON x.principal = t.p AND x.idem_key = t.k WHERE x.campaign_id = ?),
+     ins AS (INSERT INTO flash_sale_refusals (campaign_id, principal, idem_key, request_hash, status, body)
+             SELECT ?, p, k, h, s, b::jsonb FROM t
+             WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.principal = t.p AND w.idem_key = t.k)
+               AND NOT EXISTS (SELECT 1 FROM f WHERE f.principal = t.p AND f.idem_key = t.k)
+             ON CONFLICT DO NOTHING RETURNING principal, idem_key)
+     SELECT 'won' AS kind, principal, idem_key, request_hash, response, order_id, NULL::int AS status, NULL::jsonb AS body FROM w
+     UNION ALL SELECT 'refused', principal, idem_key, request_hash, NULL, NULL, status, body FROM f
+     UNION ALL SELECT 'kept', principal, idem_key, NULL, NULL, NULL, NULL, NULL FROM ins`,
+    [
+      rows.map((r) => r.attempt.principal),
+      rows.map((r) => r.attempt.idemKey),
+      rows.map((r) => r.attempt.requestHash),
+      rows.map((r) => r.error.status),
+      rows.map((r) => JSON.stringify(r.error.toBody())),
+      campaignId,
+      campaignId,
+      campaignId,
+    ],
+  );
+  const answers = new Map<string, StoredAnswer>();
+  const kept = new Set<string>();
+  for (const r of found) {
+    const key = `${r.principal}\n${r.idem_key}`;
+    if (r.kind === 'kept') kept.add(key);
+    else if (r.kind === 'won' || !answers.has(key)) answers.set(key, toStored(r));
+  }
+  for (const [key, r] of first) if (kept.has(key)) answers.set(key, { kind: 'refused', hash: r.attempt.requestHash, error: r.error });
+  // A key neither found nor kept was kept by a concurrent attempt after this statement began.
+  const raced = rows.filter((r) => !answers.has(keyOf(r.attempt)));
+  if (raced.length > 0) for (const [key, stored] of await storedAnswers(db, campaignId, raced.map((r) => r.attempt))) answers.set(key, stored);
+  return refused.map((r) => resultOf(answers.get(keyOf(r.attempt)) ?? { kind: 'refused', hash: r.attempt.requestHash, error: r.error }, r.attempt));
+}
+
+function toStored(r: { kind: string; request_hash: string; response: unknown; order_id: string; status: number; body: { error: { code: string; message: string; details: [] } } }): StoredAnswer {
+  if (r.kind === 'won') return { kind: 'won', hash: r.request_hash, response: r.response, orderId: r.order_id };
+  return { kind: 'refused', hash: r.request_hash, error: new AppError(r.status, r.body.error.code, r.body.error.message, r.body.error.details) };
 }
 
 /** What an attempt gets from its key's stored answer: the same answer, or a 409 if its body differs. */
