@@ -1,7 +1,8 @@
 /**
  * Brings up a throwaway platform for a benchmark — embedded PostgreSQL, a headless
  * Temporal dev server, migrations, then worker(s) and server(s) as child processes —
- * with the same infra helpers as `npm start` and the jest global setup, and stops it.
+ * with the same helpers as the jest global setup (platform/infra/platform-stack.ts),
+ * and stops it.
  *
  * Ports and the data directory come from PG_PORT, TEMPORAL_PORT, PORT and DATA_DIR (the
  * run's state lives in DATA_DIR/bench and is wiped first). PostgreSQL runs with its
@@ -10,13 +11,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrateLatest } from '../../platform/db/migrate';
-import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/infra/embedded-postgres';
-import { abortIfExited, stopAll, type ManagedProcess } from '../../platform/infra/processes';
+import { startApps, startInfra } from '../../platform/infra/platform-stack';
+import type { ManagedProcess } from '../../platform/infra/processes';
 import { findTemporalCli } from '../../platform/infra/temporal-cli';
-import { startTemporalDevServer, type TemporalDevServerHandle } from '../../platform/infra/temporal-dev-server';
-import { assertPortFree, logContains, waitForHttp } from '../../platform/infra/wait';
+import { assertPortFree } from '../../platform/infra/wait';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -60,77 +58,54 @@ export async function startBenchPlatform(opts: BenchPlatformOptions = {}): Promi
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 
-  let postgres: EmbeddedPostgresHandle | undefined;
-  let temporal: TemporalDevServerHandle | undefined;
-  const apps: ManagedProcess[] = [];
-  const stop = async () => {
-    await stopAll(apps);
-    await temporal?.stop();
-    await postgres?.stop();
-  };
+  const infra = await startInfra({
+    postgres: () => ({
+      dataDir: path.join(dir, 'postgres'),
+      port: port('PG_PORT', 5433),
+      portEnvVar: 'PG_PORT',
+      settings: { max_connections: '300' },
+      output: { file: path.join(dir, 'postgres.log') },
+      log,
+    }),
+    temporal: async () => ({
+      cliPath: await findTemporalCli(ROOT, log),
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      port: port('TEMPORAL_PORT', 7233),
+      portEnvVars: { port: 'TEMPORAL_PORT' },
+      headless: true,
+      output: { file: path.join(dir, 'temporal.log') },
+    }),
+  });
+  const taskQueue = 'orders-bench';
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', ...opts.env };
+  delete env.CONFIG_OVERLAY;
   try {
-    const [pg, tp] = await Promise.allSettled([
-      startEmbeddedPostgres({
-        dataDir: path.join(dir, 'postgres'),
-        port: port('PG_PORT', 5433),
-        portEnvVar: 'PG_PORT',
-        settings: { max_connections: '300' },
-        output: { file: path.join(dir, 'postgres.log') },
-        log,
-      }),
-      (async () =>
-        startTemporalDevServer({
-          cliPath: await findTemporalCli(ROOT, log),
-          dbFile: path.join(dir, 'temporal.sqlite'),
-          port: port('TEMPORAL_PORT', 7233),
-          portEnvVars: { port: 'TEMPORAL_PORT' },
-          headless: true,
-          output: { file: path.join(dir, 'temporal.log') },
-        }))(),
-    ]);
-    if (pg.status === 'fulfilled') postgres = pg.value;
-    if (tp.status === 'fulfilled') temporal = tp.value;
-    if (pg.status === 'rejected') throw pg.reason;
-    if (tp.status === 'rejected') throw tp.reason;
-    await migrateLatest(postgres!.databaseUrl);
-
-    const taskQueue = 'orders-bench';
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres!.databaseUrl, TEMPORAL_ADDRESS: temporal!.address, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', ...opts.env };
-    delete baseEnv.CONFIG_OVERLAY;
-    const workers: ManagedProcess[] = [];
-    const servers: ManagedProcess[] = [];
-    const workerLogs: string[] = [];
-    for (let i = 0; i < workerCount; i++) {
-      const file = path.join(dir, `worker-${i}.log`);
-      workerLogs.push(file);
-      workers.push(spawnWorker({ root: ROOT, env: baseEnv, output: { file } }));
-    }
-    for (let i = 0; i < serverCount; i++) {
-      servers.push(spawnServer({ root: ROOT, env: { ...baseEnv, PORT: String(apiPort + i) }, output: { file: path.join(dir, `server-${i}.log`) } }));
-    }
-    apps.push(...workers, ...servers);
-    const abortIf = () => apps.map((p) => abortIfExited(p)()).find(Boolean);
-    const urls = servers.map((_, i) => `http://127.0.0.1:${apiPort + i}`);
-    await Promise.all([
-      ...urls.map((u) => waitForHttp(`${u}/readyz`, 180_000, { abortIf })),
-      ...workers.map((w, i) =>
-        waitForWorkerReady(w, { readyLineSeen: () => logContains(workerLogs[i], WORKER_READY_TEXT), temporalAddress: temporal!.address, taskQueue, timeoutMs: 180_000, abortIf }),
-      ),
-    ]);
-    return {
-      databaseUrl: postgres!.databaseUrl,
-      temporalAddress: temporal!.address,
+    const apps = await startApps({
+      root: ROOT,
+      env,
+      temporalAddress: infra.temporalAddress,
       taskQueue,
-      urls,
-      workers,
-      servers,
-      temporalPid: temporal!.pid,
-      postgresPid: postgres!.pid,
+      workerLogs: Array.from({ length: workerCount }, (_, i) => path.join(dir, `worker-${i}.log`)),
+      servers: Array.from({ length: serverCount }, (_, i) => ({ port: apiPort + i, log: path.join(dir, `server-${i}.log`) })),
+      timeoutMs: 180_000,
+    });
+    return {
+      databaseUrl: infra.databaseUrl,
+      temporalAddress: infra.temporalAddress,
+      taskQueue,
+      urls: apps.urls,
+      workers: apps.workers,
+      servers: apps.servers,
+      temporalPid: infra.temporal!.pid,
+      postgresPid: infra.postgres!.pid,
       dir,
-      stop,
+      stop: async () => {
+        await apps.stop();
+        await infra.stop();
+      },
     };
   } catch (err) {
-    await stop().catch(() => undefined);
+    await infra.stop().catch(() => undefined);
     throw err;
   }
 }

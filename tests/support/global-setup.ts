@@ -9,13 +9,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrateLatest } from '../../platform/db/migrate';
-import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
-import { clearStalePostgres, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/infra/embedded-postgres';
-import { abortIfExited, stopAll, type ManagedProcess } from '../../platform/infra/processes';
+import { clearStalePostgres } from '../../platform/infra/embedded-postgres';
+import { startApps, startInfra, type Apps, type Infra } from '../../platform/infra/platform-stack';
 import { findTemporalCli } from '../../platform/infra/temporal-cli';
-import { startTemporalDevServer, waitForTemporal, type TemporalDevServerHandle } from '../../platform/infra/temporal-dev-server';
-import { assertPortFree, logContains, tailFile, waitForHttp } from '../../platform/infra/wait';
+import { assertPortFree, tailFile } from '../../platform/infra/wait';
 import { ROOT, RUN_DIR, writeTestEnv, type TestEnv } from './test-env';
 
 /** What global teardown needs; jest runs both in the same (outer) realm. */
@@ -41,13 +38,11 @@ export default async function globalSetup(): Promise<void> {
     worker: path.join(RUN_DIR, 'worker.log'),
     server: path.join(RUN_DIR, 'server.log'),
   };
-  let postgres: EmbeddedPostgresHandle | undefined;
-  let temporal: TemporalDevServerHandle | undefined;
-  const apps: ManagedProcess[] = [];
+  let infra: Infra | undefined;
+  let apps: Apps | undefined;
   const stop = async () => {
-    await stopAll(apps);
-    await temporal?.stop();
-    await postgres?.stop();
+    await apps?.stop();
+    await infra?.stop();
   };
 
   try {
@@ -58,42 +53,30 @@ export default async function globalSetup(): Promise<void> {
     const apiPort = portFromEnv('TEST_API_PORT', 3100);
     await assertPortFree('127.0.0.1', apiPort, 'the API server under test', 'TEST_API_PORT');
 
-    // Both in parallel, but wait for both even if one fails, so stop() sees everything that started.
-    const [pgResult, temporalResult] = await Promise.allSettled([
-      (async () => {
-        if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-        postgres = await startEmbeddedPostgres({
-          dataDir: path.join(RUN_DIR, 'postgres'),
-          port: portFromEnv('TEST_PG_PORT', 54330),
-          portEnvVar: 'TEST_PG_PORT',
-          // A throwaway cluster: durability only costs time.
-          settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' },
-          output: { file: logs.postgres },
-          log,
-        });
-        return postgres.databaseUrl;
-      })(),
-      (async () => {
-        const external = process.env.TEST_TEMPORAL_ADDRESS;
-        if (external) return waitForTemporal(external, 30_000, undefined, process.env.TEMPORAL_NAMESPACE).then(() => external);
-        temporal = await startTemporalDevServer({
-          cliPath: await findTemporalCli(ROOT, log),
-          dbFile: path.join(RUN_DIR, 'temporal.sqlite'),
-          port: portFromEnv('TEST_TEMPORAL_PORT', 7240),
-          portEnvVars: { port: 'TEST_TEMPORAL_PORT' },
-          headless: true,
-          output: { file: logs.temporal },
-        });
-        return temporal.address;
-      })(),
-    ]);
-    if (pgResult.status === 'rejected') throw pgResult.reason;
-    if (temporalResult.status === 'rejected') throw temporalResult.reason;
-    const databaseUrl = pgResult.value;
-    const temporalAddress = temporalResult.value;
-    log(`PostgreSQL and Temporal up after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-
-    await migrateLatest(databaseUrl);
+    infra = await startInfra({
+      databaseUrl: process.env.TEST_DATABASE_URL,
+      postgres: () => ({
+        dataDir: path.join(RUN_DIR, 'postgres'),
+        port: portFromEnv('TEST_PG_PORT', 54330),
+        portEnvVar: 'TEST_PG_PORT',
+        // A throwaway cluster: durability only costs time.
+        settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200' },
+        output: { file: logs.postgres },
+        log,
+      }),
+      temporalAddress: process.env.TEST_TEMPORAL_ADDRESS,
+      namespace: process.env.TEMPORAL_NAMESPACE,
+      temporal: async () => ({
+        cliPath: await findTemporalCli(ROOT, log),
+        dbFile: path.join(RUN_DIR, 'temporal.sqlite'),
+        port: portFromEnv('TEST_TEMPORAL_PORT', 7240),
+        portEnvVars: { port: 'TEST_TEMPORAL_PORT' },
+        headless: true,
+        output: { file: logs.temporal },
+      }),
+    });
+    const { databaseUrl, temporalAddress } = infra;
+    log(`PostgreSQL and Temporal up and migrated after ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
     const taskQueue = 'orders-test';
     const overlay = path.join(ROOT, 'tests', 'support', 'config-overlay.yaml');
@@ -108,22 +91,19 @@ export default async function globalSetup(): Promise<void> {
     const env = { ...process.env, ...childEnv };
     if (!childEnv.CONFIG_OVERLAY) delete env.CONFIG_OVERLAY; // a developer's own overlay must not leak into tests
 
-    const worker = spawnWorker({ root: ROOT, env, output: { file: logs.worker } });
-    const server = spawnServer({ root: ROOT, env, output: { file: logs.server } });
-    apps.push(worker, server);
-    const abortIf = () => abortIfExited(worker, logs.worker)() ?? abortIfExited(server, logs.server)();
-    const baseUrl = `http://127.0.0.1:${apiPort}`;
-    await Promise.all([
-      waitForHttp(`${baseUrl}/readyz`, READY_TIMEOUT_MS, { abortIf }),
-      waitForWorkerReady(worker, {
-        readyLineSeen: () => logContains(logs.worker, WORKER_READY_TEXT),
-        temporalAddress,
-        taskQueue,
-        namespace: process.env.TEMPORAL_NAMESPACE,
-        timeoutMs: READY_TIMEOUT_MS,
-        abortIf,
-      }),
-    ]);
+    apps = await startApps({
+      root: ROOT,
+      env,
+      temporalAddress,
+      taskQueue,
+      namespace: process.env.TEMPORAL_NAMESPACE,
+      workerLogs: [logs.worker],
+      servers: [{ port: apiPort, log: logs.server }],
+      timeoutMs: READY_TIMEOUT_MS,
+    });
+    const [worker] = apps.workers;
+    const [server] = apps.servers;
+    const [baseUrl] = apps.urls;
 
     const testEnv: TestEnv = {
       baseUrl,
