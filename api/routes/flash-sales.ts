@@ -24,11 +24,19 @@ export function flashSaleRoutes(deps: AppDeps): Router {
   const r = Router();
 
   const templateOf = (c: Campaign) => orderTemplate(config, c);
-  // A few starts at a time: under a burst, admission matters more than starting workflows
-  // (the orders are durable and payable meanwhile; an update starts its workflow itself).
-  const relay = new WorkflowStartRelay(db, (input) => orders.start(input), { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000 }, (err) => log.warn({ err }, 'could not start an order workflow yet; will retry')).run();
+  // A few starts at a time, and none while a burst is being served (up to 5 s): admission
+  // matters more than starting workflows (the orders are durable and payable meanwhile; an
+  // update starts its workflow itself).
+  let hotPath: FlashSaleHotPath | undefined;
+  const relay = new WorkflowStartRelay(
+    db,
+    (input) => orders.start(input),
+    { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 5_000 },
+    (err) => log.warn({ err }, 'could not start an order workflow yet; will retry'),
+    () => hotPath?.busy() ?? false,
+  ).run();
   // The campaigns' rate limits hold for the whole cluster: each server enforces its share.
-  const hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick(), () => deps.presence?.share() ?? 1);
+  hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick(), () => deps.presence?.share() ?? 1);
 
   r.post('/v1/admin/flash-sales', async (req, res) => {
     requireOperator(req);

@@ -37,6 +37,8 @@ export interface HotPathOptions {
   maxBatch: number;
   /** Concurrent transactions per campaign when the stock is split into buckets. */
   maxInFlight: number;
+  /** Attempts per second (over the last quarter second) above which this server is serving a burst. */
+  burstPerSecond: number;
 }
 
 export const DEFAULT_HOT_PATH_OPTIONS: HotPathOptions = {
@@ -45,6 +47,7 @@ export const DEFAULT_HOT_PATH_OPTIONS: HotPathOptions = {
   campaignRefreshMs: 1_000,
   maxBatch: 500,
   maxInFlight: 4,
+  burstPerSecond: 200,
 };
 
 export interface Caller {
@@ -91,6 +94,8 @@ export class FlashSaleHotPath {
   private readonly states = new Map<string, CampaignState>();
   private readonly loading = new Map<string, Promise<CampaignState | undefined>>();
   private lastSweep = Date.now();
+  /** Attempts in the current and the previous quarter second (busy()). */
+  private load = { window: 0, current: 0, previous: 0 };
 
   constructor(
     private readonly db: Db,
@@ -103,7 +108,20 @@ export class FlashSaleHotPath {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether a burst of attempts is being served now (background work such as workflow starts may wait). */
+  busy(): boolean {
+    this.countAttempt(0);
+    return (this.load.current + this.load.previous) * 2 > this.opts.burstPerSecond;
+  }
+
+  private countAttempt(n: number) {
+    const window = Math.floor(this.now() / 250);
+    if (window !== this.load.window) this.load = { window, current: 0, previous: window === this.load.window + 1 ? this.load.current : 0 };
+    this.load.current += n;
+  }
+
   async attempt(campaignId: string, caller: Caller, a: Attempt): Promise<Won> {
+    this.countAttempt(1);
     const st = await this.state(campaignId);
     if (!st || (caller.bizIds !== 'all' && !caller.bizIds.includes(st.campaign.identity.bizId))) throw notFound(`flash sale ${campaignId}`);
     const c = st.campaign;

@@ -7,7 +7,20 @@ import type { OrderWorkflowInput } from '../domain/flow';
  * a periodic sweep picks up whatever a crashed server left. Rows are claimed for a
  * while (FOR UPDATE SKIP LOCKED), so several servers share the work without starting
  * anything twice — and a second start would be refused by Temporal anyway.
+ *
+ * While `busy()` says a burst is being served, starts wait (up to `maxDeferMs`): the
+ * winners' orders are durable and payable meanwhile (a payment starts its workflow
+ * itself) and their deadlines were fixed when they won, so the machine's CPU goes to
+ * admitting buyers first and to starting workflows right after.
  */
+export interface RelayOptions {
+  batch: number;
+  concurrency: number;
+  claimSeconds: number;
+  sweepMs: number;
+  /** The longest a start waits for a burst to pass. */
+  maxDeferMs: number;
+}
 export class WorkflowStartRelay {
   private draining?: Promise<void>;
   private again = false;
@@ -16,8 +29,9 @@ export class WorkflowStartRelay {
   constructor(
     private readonly db: Db,
     private readonly start: (input: OrderWorkflowInput) => Promise<void>,
-    private readonly opts: { batch: number; concurrency: number; claimSeconds: number; sweepMs: number } = { batch: 50, concurrency: 8, claimSeconds: 60, sweepMs: 5_000 },
+    private readonly opts: RelayOptions = { batch: 50, concurrency: 8, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 0 },
     private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly busy: () => boolean = () => false,
   ) {}
 
   /** Starts the periodic sweep (unref'd: it never keeps a process alive). */
@@ -64,6 +78,7 @@ export class WorkflowStartRelay {
         [this.opts.claimSeconds, this.opts.batch],
       );
       if (rows.length === 0) return;
+      for (const until = Date.now() + this.opts.maxDeferMs; this.busy() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
       const queue = [...rows] as { order_id: string; input: OrderWorkflowInput }[];
       const started: string[] = [];
       await Promise.all(
