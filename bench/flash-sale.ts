@@ -88,7 +88,8 @@ async function main() {
         const phase = await sale(url, db, `bench-${name.replace(':', '-')}-${round}`, skuId, stockMode, buckets);
         rounds[name].push(phase);
         log(`round ${round} ${name}: rps=${phase.rps.toFixed(0)} p50_ms=${phase.p50} p99_ms=${phase.p99} won=${phase.won} oversold=${phase.oversold} undersold=${phase.undersold} codes=${JSON.stringify(phase.codes)} cpu_s: ${cpuLine(stopMeter())}`);
-        await settle(db, platform.workers[0].pid, platform.temporalPid);
+        const startedMs = await settle(db, platform.workers[0].pid, platform.temporalPid);
+        log(`round ${round} ${name}: every winner's workflow started ${startedMs} ms after the phase ended`);
       }
       // Every winner's workflow stays open (an hour to pay), so the worker's cache of them grows by design.
       log(`round ${round} rss now: server_mb=${rssMb(platform.servers[0].pid).toFixed(0)} worker_mb=${rssMb(platform.workers[0].pid).toFixed(0)}`);
@@ -144,16 +145,22 @@ async function sale(url: string, db: Db, campaignId: string, skuId: string, stoc
   return { ...result, won, oversold: Math.max(0, units - STOCK), undersold: ATTEMPTS >= STOCK ? Math.max(0, STOCK - units) : 0 };
 }
 
-/** Lets the server start every winner's workflow and the worker run their create flows before the next phase. */
-async function settle(db: Db, workerPid: number, temporalPid: number) {
-  const until = Date.now() + 600_000;
+/**
+ * Lets the server start every winner's workflow and the worker run their create flows
+ * before the next phase; returns how long after the phase the last workflow started.
+ */
+async function settle(db: Db, workerPid: number, temporalPid: number): Promise<number> {
+  const from = Date.now();
+  const until = from + 600_000;
   for (;;) {
     const [{ n }] = await db('order_workflow_starts').whereNull('started_at').count({ n: '*' });
     if (Number(n) === 0) break;
     if (Date.now() > until) throw new Error(`${n} winners' workflows were never started`);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 200));
   }
+  const startedMs = Date.now() - from;
   await untilIdle([workerPid, temporalPid]);
+  return startedMs;
 }
 
 async function insertUsers(db: Db, n: number) {
