@@ -141,6 +141,27 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+/**
+ * Started as root, PostgreSQL runs as the "postgres" user, which must be able to enter
+ * every directory above its data and its binaries (in node_modules, beside this file).
+ * initdb's own error ("could not change directory … Permission denied") does not say
+ * which, so say it first.
+ */
+function assertOthersCanTraverse(paths: string[]) {
+  for (const start of paths) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        throw new Error(
+          `the embedded PostgreSQL runs as user "postgres" when started as root, and it cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}): ` +
+            `run as a regular user, set DATABASE_URL to an existing PostgreSQL, or let others traverse it (chmod o+x ${dir})`,
+        );
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port, database = 'orders', user = 'postgres', password = 'postgres', log = console.log } = opts;
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -149,6 +170,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       throw new Error(`${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away or delete it`);
     }
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    if (isRoot()) assertOthersCanTraverse([path.dirname(dataDir), __dirname]);
     log(`initialising PostgreSQL cluster in ${dataDir}`);
     const EmbeddedPostgres = loadEmbeddedPostgres();
     const pg = new EmbeddedPostgres({
