@@ -4,15 +4,15 @@ import { checkAccounting } from '../../platform/accounting/journal';
 import { FINAL_STATUSES } from '../../platform/domain/order-status';
 import { reconcile } from '../../platform/ledger/reconcile';
 import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
-import { killWorker, startWorker, testEnv } from '../support/test-env';
+import { killServer, killWorker, startServer, startWorker, testEnv } from '../support/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * The fault test. A stream of orders runs through every flow (create with and without
  * coupons, refused creates, balance and channel payments, timeout close, cancel before and
  * after payment, ship/deliver/fail, manual and automatic receipt, refund approve/reject,
- * late payment, the used-car line) while the worker is killed with SIGKILL at random
- * moments and restarted, and while activities and outbox consumers fail transiently
+ * late payment, the used-car line) while the worker, the REST server or both are killed
+ * with SIGKILL at random moments and restarted, and while activities and outbox consumers fail transiently
  * (FAULT_RATE in the worker, applied in the activity wrapper and the relay). Afterwards
  * the invariants must hold and the closing note prints the counts.
  *
@@ -47,14 +47,16 @@ interface Counts {
   orders: number;
   refusedCreates: number;
   kills: number;
+  workerKills: number;
+  serverKills: number;
   clientRetries: number;
 }
 
-describe('faults: SIGKILLed workers and transiently failing activities', () => {
+describe('faults: SIGKILLed workers and servers, and transiently failing activities', () => {
   let receiver: WebhookReceiver;
   let temporal: Connection;
   let client: Client;
-  const counts: Counts = { orders: 0, refusedCreates: 0, kills: 0, clientRetries: 0 };
+  const counts: Counts = { orders: 0, refusedCreates: 0, kills: 0, workerKills: 0, serverKills: 0, clientRetries: 0 };
   const violations: string[] = [];
   const violation = (msg: string) => violations.push(msg);
 
@@ -250,14 +252,21 @@ describe('faults: SIGKILLed workers and transiently failing activities', () => {
       );
       streaming = false;
     })();
-    // The killer: SIGKILL the worker at random moments while the stream runs, restart it after a random pause.
+    // The killer: SIGKILL the worker, the REST server or both at random moments while the
+    // stream runs, restart them after a random pause. Clients retry what a dead server cut.
     const killer = (async () => {
       await sleep(1_500 + random() * 2_500);
       while (streaming) {
-        await killWorker('SIGKILL');
+        const roll = random();
+        const worker = roll < 0.85;
+        const server = roll >= 0.6;
+        if (worker) await killWorker('SIGKILL');
+        if (server) await killServer('SIGKILL');
         counts.kills += 1;
+        if (worker) counts.workerKills += 1;
+        if (server) counts.serverKills += 1;
         await sleep(random() * 1_500);
-        await startWorker(180_000, FAULTY_WORKER_ENV);
+        await Promise.all([worker && startWorker(180_000, FAULTY_WORKER_ENV), server && startServer()]);
         const until = Date.now() + 2_000 + random() * 6_000;
         while (streaming && Date.now() < until) await sleep(200);
       }
@@ -361,8 +370,8 @@ describe('faults: SIGKILLed workers and transiently failing activities', () => {
     const note = [
       `fault test (seed ${SEED}, FAULT_RATE ${RATE}, concurrency ${CONCURRENCY})`,
       `  orders      ${counts.orders} started, ${final.length} written (${JSON.stringify(byStatus)}), ${counts.refusedCreates} refused at create`,
-      `  kills       ${counts.kills} (SIGKILL of the worker, each followed by a restart)`,
-      `  retries     ${activityRetries} activity retries (Temporal histories), ${Number(relayRetries[0].n ?? 0)} outbox redeliveries, ${counts.clientRetries} client retries of 5xx`,
+      `  kills       ${counts.kills} (SIGKILL of the worker ${counts.workerKills}×, of the REST server ${counts.serverKills}×, each followed by a restart)`,
+      `  retries     ${activityRetries} activity retries (Temporal histories), ${Number(relayRetries[0].n ?? 0)} outbox redeliveries, ${counts.clientRetries} client retries of 5xx or cut connections`,
       `  faults      ${injected} injected (worker logs), ${duplicates} duplicate webhook deliveries absorbed by event id`,
       `  violations  ${violations.length}`,
       ...violations.map((v) => `    - ${v}`),

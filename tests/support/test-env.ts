@@ -8,9 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
+import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../../platform/infra/app-processes';
 import { abortIfExited, pidAlive, stopPid } from '../../platform/infra/processes';
-import { fileSize, logContains } from '../../platform/infra/wait';
+import { fileSize, logContains, waitForHttp } from '../../platform/infra/wait';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** TEST_RUN_DIR lets two test runs share a checkout (with their own TEST_*_PORTs). */
@@ -30,7 +30,7 @@ export interface TestEnv {
   childEnv: Record<string, string>;
   workerLog: string;
   serverLog: string;
-  /** Every worker a test started, so teardown can stop leftovers. */
+  /** Every worker (or server) a test started, so teardown can stop leftovers. */
   testWorkerPids: number[];
 }
 
@@ -79,6 +79,23 @@ export async function startWorker(timeoutMs = 180_000, extraEnv: Record<string, 
     abortIf: abortIfExited(worker, env.workerLog),
   });
   return worker.pid;
+}
+
+/** Kills the REST server under test with `signal` (default SIGKILL: a crash mid-request) and waits until it is gone. */
+export async function killServer(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  const env = testEnv();
+  if (env.serverPid && pidAlive(env.serverPid)) await stopPid(env.serverPid, signal, 30_000);
+  writeTestEnv({ ...env, serverPid: 0 });
+}
+
+/** Starts a new REST server on the same port with the harness env and waits until it answers /readyz. */
+export async function startServer(timeoutMs = 120_000): Promise<number> {
+  const env = testEnv();
+  fs.appendFileSync(env.serverLog, `\n----- server started by a test at ${new Date().toISOString()} -----\n`);
+  const server = spawnServer({ root: env.root, env: { ...process.env, ...env.childEnv }, output: { file: env.serverLog }, exitHook: false, unref: true });
+  writeTestEnv({ ...env, serverPid: server.pid, testWorkerPids: [...env.testWorkerPids, server.pid] });
+  await waitForHttp(`${env.baseUrl}/readyz`, timeoutMs, { abortIf: abortIfExited(server, env.serverLog) });
+  return server.pid;
 }
 
 /** Stops the current worker (gracefully by default) and starts a fresh one. Returns the new pid. */
