@@ -24,14 +24,14 @@ export function flashSaleRoutes(deps: AppDeps): Router {
   const r = Router();
 
   const templateOf = (c: Campaign) => orderTemplate(config, c);
-  // A few starts at a time, and none while a burst is being served (up to 5 s): admission
-  // matters more than starting workflows (the orders are durable and payable meanwhile; an
-  // update starts its workflow itself).
+  // No starts while a burst is being served (up to 5 s), then two at a time while it lasts,
+  // eight once it is over: admission matters more than starting workflows (the orders are
+  // durable and payable meanwhile; an update starts its workflow itself).
   let hotPath: FlashSaleHotPath | undefined;
   const relay = new WorkflowStartRelay(
     db,
     (input) => orders.start(input),
-    { batch: 50, concurrency: 2, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 5_000 },
+    { batch: 50, concurrency: 2, idleConcurrency: 8, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 5_000 },
     (err) => log.warn({ err }, 'could not start an order workflow yet; will retry'),
     () => hotPath?.busy() ?? false,
   ).run();

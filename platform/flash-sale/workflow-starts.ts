@@ -15,7 +15,10 @@ import type { OrderWorkflowInput } from '../domain/flow';
  */
 export interface RelayOptions {
   batch: number;
+  /** Starts in flight at once while a burst lasts (once `maxDeferMs` has passed). */
   concurrency: number;
+  /** Starts in flight at once otherwise. */
+  idleConcurrency: number;
   claimSeconds: number;
   sweepMs: number;
   /** The longest a start waits for a burst to pass. */
@@ -29,7 +32,7 @@ export class WorkflowStartRelay {
   constructor(
     private readonly db: Db,
     private readonly start: (input: OrderWorkflowInput) => Promise<void>,
-    private readonly opts: RelayOptions = { batch: 50, concurrency: 8, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 0 },
+    private readonly opts: RelayOptions = { batch: 50, concurrency: 8, idleConcurrency: 8, claimSeconds: 60, sweepMs: 5_000, maxDeferMs: 0 },
     private readonly onError: (err: unknown) => void = () => undefined,
     private readonly busy: () => boolean = () => false,
   ) {}
@@ -82,7 +85,7 @@ export class WorkflowStartRelay {
       const queue = [...rows] as { order_id: string; input: OrderWorkflowInput }[];
       const started: string[] = [];
       await Promise.all(
-        Array.from({ length: Math.min(this.opts.concurrency, queue.length) }, async () => {
+        Array.from({ length: Math.min(this.busy() ? this.opts.concurrency : this.opts.idleConcurrency, queue.length) }, async () => {
           for (let row = queue.shift(); row; row = queue.shift()) {
             try {
               await this.start(row.input);
