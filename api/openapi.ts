@@ -53,6 +53,7 @@ export function openApiDocument() {
   add('get', '/v1/admin/webhooks', 'Webhook endpoints (operator)');
   add('get', '/v1/webhooks/deliveries', 'Webhook deliveries, newest first, with every attempt', { request: { query: g.deliveriesQuery } });
   add('get', '/v1/webhooks/deliveries/{deliveryId}', 'A webhook delivery with every attempt', { request: { params: z.object({ deliveryId: z.string() }) } });
+  add('post', '/v1/webhooks/deliveries/{deliveryId}/resend', 'Send a FAILED or CANCELLED delivery again, with a fresh retry budget (409 otherwise)', { request: { params: z.object({ deliveryId: z.string() }), body: json(g.resendBody) } });
   add('get', '/v1/admin/accounting/daily', 'The per-line daily accounting journal (operator)', { request: { query: g.accountingDailyQuery } });
   add('get', '/v1/admin/accounting/check', 'The accounting journal checked against the ledger (operator)');
   add('get', '/v1/admin/reconciliation', 'Balances against their ledgers, money conservation (operator)');

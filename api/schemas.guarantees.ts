@@ -26,6 +26,9 @@ export const deliveriesQuery = z.strictObject({
   cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from a previous page').optional(),
 });
 
+/** Resending a delivery takes no options. */
+export const resendBody = z.strictObject({}).openapi('WebhookResend');
+
 export const accountingDailyQuery = z.strictObject({ bizId: id.optional(), from: day.optional(), to: day.optional() });
 
 export const trackingBody = z

@@ -1,6 +1,6 @@
-import { Router } from 'express';
-import { badRequest, notFound } from '../../platform/errors/app-error';
-import { deliveryView } from '../../platform/webhooks/dispatcher';
+import { Router, type Request } from 'express';
+import { badRequest, invalidState, notFound } from '../../platform/errors/app-error';
+import { deliveryView, resendDelivery } from '../../platform/webhooks/dispatcher';
 import { canSee, principalOf, requireOperator } from '../auth';
 import type { AppDeps } from '../deps';
 import * as s from '../schemas.guarantees';
@@ -56,12 +56,26 @@ export function webhookRoutes({ db, config }: AppDeps): Router {
     });
   });
 
-  r.get('/v1/webhooks/deliveries/:deliveryId', async (req, res) => {
+  const visibleDelivery = async (req: Request) => {
     const idParam = String(req.params.deliveryId);
     const d = /^\d{1,18}$/.test(idParam) ? await db('webhook_deliveries').where({ delivery_id: Number(idParam) }).first() : undefined;
     if (!d || !canSee(principalOf(req), d.biz_id)) throw notFound(`webhook delivery ${idParam}`);
-    const attempts = await db('webhook_attempts').where({ delivery_id: d.delivery_id }).orderBy('attempt_no');
-    res.json(deliveryView(d, attempts));
+    return d;
+  };
+  const attemptsOf = (deliveryId: number) => db('webhook_attempts').where({ delivery_id: deliveryId }).orderBy('attempt_no');
+
+  r.get('/v1/webhooks/deliveries/:deliveryId', async (req, res) => {
+    const d = await visibleDelivery(req);
+    res.json(deliveryView(d, await attemptsOf(d.delivery_id)));
+  });
+
+  // The line's own back end (or an operator) asks for a given-up delivery to be sent again.
+  r.post('/v1/webhooks/deliveries/:deliveryId/resend', async (req, res) => {
+    parse(s.resendBody, req.body ?? {});
+    const d = await visibleDelivery(req);
+    const { row, refused } = await resendDelivery(db, Number(d.delivery_id));
+    if (refused) throw invalidState(`cannot resend webhook delivery ${d.delivery_id}: ${refused}`);
+    res.json(deliveryView(row, await attemptsOf(d.delivery_id)));
   });
 
   return r;

@@ -97,7 +97,9 @@ export class WebhookDispatcher {
     }
     const durationMs = Date.now() - started;
     const delivered = error === null;
-    const givenUp = !delivered && attemptNo >= this.o.maxAttempts;
+    // A resent delivery gets a fresh budget and schedule (see resendDelivery).
+    const sinceResend = attemptNo - d.attempts_at_resend;
+    const givenUp = !delivered && sinceResend >= this.o.maxAttempts;
     await this.db.transaction(async (trx) => {
       await trx('webhook_attempts').insert({ delivery_id: d.delivery_id, attempt_no: attemptNo, status_code: statusCode, error, duration_ms: durationMs }).onConflict(['delivery_id', 'attempt_no']).ignore();
       await trx('webhook_deliveries')
@@ -109,7 +111,7 @@ export class WebhookDispatcher {
           last_error: error,
           status: delivered ? 'DELIVERED' : givenUp ? 'FAILED' : 'PENDING',
           delivered_at: delivered ? trx.fn.now() : null,
-          next_attempt_at: delivered || givenUp ? trx.fn.now() : trx.raw(`now() + make_interval(secs => ?)`, [retryDelayMs(attemptNo, this.o.baseDelayMs, this.o.maxDelayMs) / 1000]),
+          next_attempt_at: delivered || givenUp ? trx.fn.now() : trx.raw(`now() + make_interval(secs => ?)`, [retryDelayMs(sinceResend, this.o.baseDelayMs, this.o.maxDelayMs) / 1000]),
         });
     });
     if (!delivered) this.opts.log?.info({ deliveryId: d.delivery_id, attempt: attemptNo, error, givenUp }, 'webhook not delivered');
@@ -120,6 +122,26 @@ function describeFetchError(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError') return 'timed out';
   return (e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err)).slice(0, 300);
+}
+
+/**
+ * Queues a given-up (FAILED) or cancelled delivery again, due now, with a fresh retry
+ * budget: for a merchant whose endpoint was down longer than the schedule lasted.
+ * Returns the row, or why it cannot be resent.
+ */
+export async function resendDelivery(db: Db, deliveryId: number): Promise<{ row?: any; refused?: string }> {
+  return db.transaction(async (trx) => {
+    const d = await trx('webhook_deliveries').where({ delivery_id: deliveryId }).forUpdate().first();
+    if (!d) return {};
+    if (d.status !== 'FAILED' && d.status !== 'CANCELLED') return { row: d, refused: `the delivery is ${d.status}; only FAILED or CANCELLED deliveries are resent` };
+    const endpoint = await trx('webhook_endpoints').where({ biz_id: d.biz_id }).first('enabled');
+    if (!endpoint?.enabled) return { row: d, refused: `${d.biz_id} has no enabled webhook endpoint to send to` };
+    const [row] = await trx('webhook_deliveries')
+      .where({ delivery_id: deliveryId })
+      .update({ status: 'PENDING', next_attempt_at: trx.fn.now(), attempts_at_resend: d.attempts, resends: d.resends + 1 })
+      .returning('*');
+    return { row };
+  });
 }
 
 /** A delivery as the API shows it: what was sent, where, and every attempt with its time and result. */
@@ -133,6 +155,7 @@ export function deliveryView(d: any, attempts: any[]) {
     url: d.url,
     status: d.status,
     attemptCount: d.attempts,
+    resends: d.resends,
     deliveredAt: d.delivered_at ? new Date(d.delivered_at).toISOString() : null,
     nextAttemptAt: d.status === 'PENDING' ? new Date(d.next_attempt_at).toISOString() : null,
     lastStatusCode: d.last_status_code,

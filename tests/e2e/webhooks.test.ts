@@ -1,4 +1,4 @@
-import { closeDatabase, createdOrder, eventually, fulfil, get, KEYS, makeSku, makeUser, pay, post } from '../support/api';
+import { closeDatabase, createdOrder, database, eventually, fulfil, get, KEYS, makeSku, makeUser, pay, post } from '../support/api';
 import { signatureOf, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 afterAll(closeDatabase);
@@ -80,6 +80,40 @@ describe('merchant webhooks', () => {
       expect(gaps[2]).toBeGreaterThan(gaps[1]);
       // The receiver saw the same event id on every attempt, so it can deduplicate.
       expect(new Set(receiver.received.filter((r) => r.body.type === 'OrderCancelled' && r.body.orderId === order.orderId).map((r) => r.body.eventId)).size).toBe(1);
+    } finally {
+      receiver.respond = () => 200;
+    }
+  });
+
+  it('sends a given-up delivery again on request, with a fresh budget; refuses what is not given up', async () => {
+    const userId = await makeUser();
+    const skuId = await makeSku();
+    const victim = { orderId: '' };
+    receiver.respond = ({ body }) => (body?.orderId === victim.orderId ? 503 : 200);
+    try {
+      const order = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+      victim.orderId = order.orderId;
+      const created = await eventually(
+        async () => (await deliveriesOf(order.orderId)).body.items.find((x: any) => x.eventType === 'OrderCreated'),
+        (x) => x?.attemptCount >= 1,
+        30_000,
+      );
+      // Its schedule ran out while the merchant was down (as after WEBHOOK_MAX_ATTEMPTS failures).
+      await database()('webhook_deliveries').where({ delivery_id: Number(created.deliveryId) }).update({ status: 'FAILED' });
+      const path = `/v1/webhooks/deliveries/${created.deliveryId}/resend`;
+      expect((await post(path, { force: true }, KEYS.retail)).status).toBe(400);
+      expect((await post(path, {}, KEYS.usedCar)).status).toBe(404);
+
+      receiver.respond = () => 200; // the merchant is back
+      const resent = await post(path, {}, KEYS.retail);
+      expect(resent.status).toBe(200);
+      expect(resent.body).toMatchObject({ deliveryId: created.deliveryId, status: 'PENDING', resends: 1 });
+      const delivered = await eventually(() => get(`/v1/webhooks/deliveries/${created.deliveryId}`, KEYS.retail).then((r) => r.body), (d) => d.status === 'DELIVERED', 30_000);
+      expect(delivered.attempts.at(-1)).toMatchObject({ statusCode: 200, error: null });
+      expect(delivered.attempts.slice(0, -1).every((a: any) => a.statusCode === 503)).toBe(true);
+      // Delivered (or still pending) is not resent.
+      const again = await post(path, {}, KEYS.retail);
+      expect([again.status, again.body.error.code]).toEqual([409, 'INVALID_STATE']);
     } finally {
       receiver.respond = () => 200;
     }
