@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db, Tx } from '../db/knex';
 import { AppError } from '../errors/app-error';
 import type { AttemptResult } from './reserve';
@@ -25,23 +26,30 @@ export const keyOf = (a: { principal: string; idemKey: string }) => `${a.princip
 
 export const keyReused = () => new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
 
+/**
+ * The rows of these keys: `= ANY` on each key column lets PostgreSQL probe the primary key
+ * / unique index for each key (a join with a list of pairs was planned as a scan of the
+ * campaign's rows, which grows with every refusal). Pairs the two lists combine but
+ * nobody asked for are dropped here.
+ */
+function keysIn(q: Knex.QueryBuilder, campaignId: string, keys: readonly { principal: string; idemKey: string }[]) {
+  return q
+    .where('campaign_id', campaignId)
+    .whereRaw('principal = ANY(?::text[])', [[...new Set(keys.map((k) => k.principal))]])
+    .whereRaw('idem_key = ANY(?::text[])', [[...new Set(keys.map((k) => k.idemKey))]]);
+}
+
 /** The stored answers of these keys, wins first. */
 export async function storedAnswers(db: Db | Tx, campaignId: string, keys: readonly AttemptKey[]): Promise<Map<string, StoredAnswer>> {
   const answers = new Map<string, StoredAnswer>();
   if (keys.length === 0) return answers;
-  const pairs = keys.map((a) => [a.principal, a.idemKey]);
-  const wins = await db('flash_sale_reservations')
-    .where({ campaign_id: campaignId })
-    .whereIn(['principal', 'idem_key'], pairs)
-    .select('principal', 'idem_key', 'request_hash', 'response', 'order_id');
-  for (const r of wins) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'won' }));
+  const asked = new Set(keys.map(keyOf));
+  const wins = await keysIn(db('flash_sale_reservations'), campaignId, keys).select('principal', 'idem_key', 'request_hash', 'response', 'order_id');
+  for (const r of wins) if (asked.has(`${r.principal}\n${r.idem_key}`)) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'won' }));
   const open = keys.filter((a) => !answers.has(keyOf(a)));
   if (open.length === 0) return answers;
-  const refusals = await db('flash_sale_refusals')
-    .where({ campaign_id: campaignId })
-    .whereIn(['principal', 'idem_key'], open.map((a) => [a.principal, a.idemKey]))
-    .select('principal', 'idem_key', 'request_hash', 'status', 'body');
-  for (const r of refusals) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'refused' }));
+  const refusals = await keysIn(db('flash_sale_refusals'), campaignId, open).select('principal', 'idem_key', 'request_hash', 'status', 'body');
+  for (const r of refusals) if (asked.has(`${r.principal}\n${r.idem_key}`)) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'refused' }));
   return answers;
 }
 
@@ -80,12 +88,16 @@ export async function answerRefusals(db: Db | Tx, campaignId: string, refused: r
   const first = new Map<string, { attempt: AttemptKey; error: AppError }>();
   for (const r of refused) if (!first.has(keyOf(r.attempt))) first.set(keyOf(r.attempt), r);
   const rows = [...first.values()];
+  const principals = [...new Set(rows.map((r) => r.attempt.principal))];
+  const idemKeys = rows.map((r) => r.attempt.idemKey);
   const { rows: found } = await db.raw(
     `WITH t AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) AS t(p, k, h, s, b)),
-     w AS (SELECT r.principal, r.idem_key, r.request_hash, r.response, r.order_id
-           FROM flash_sale_reservations r JOIN t ON r.principal = t.p AND r.idem_key = t.k WHERE r.campaign_id = ?),
-     f AS (SELECT x.principal, x.idem_key, x.request_hash, x.status, x.body
-           FROM flash_sale_refusals x JOIN t ON x.principal = t.p AND x.idem_key = t.k WHERE x.campaign_id = ?),
+     w AS (SELECT r.principal, r.idem_key, r.request_hash, r.response, r.order_id FROM flash_sale_reservations r
+           WHERE r.campaign_id = ? AND r.principal = ANY(?::text[]) AND r.idem_key = ANY(?::text[])
+             AND EXISTS (SELECT 1 FROM t WHERE t.p = r.principal AND t.k = r.idem_key)),
+     f AS (SELECT x.principal, x.idem_key, x.request_hash, x.status, x.body FROM flash_sale_refusals x
+           WHERE x.campaign_id = ? AND x.principal = ANY(?::text[]) AND x.idem_key = ANY(?::text[])
+             AND EXISTS (SELECT 1 FROM t WHERE t.p = x.principal AND t.k = x.idem_key)),
      ins AS (INSERT INTO flash_sale_refusals (campaign_id, principal, idem_key, request_hash, status, body)
              SELECT ?, p, k, h, s, b::jsonb FROM t
              WHERE NOT EXISTS (SELECT 1 FROM w WHERE w.principal = t.p AND w.idem_key = t.k)
@@ -101,7 +113,11 @@ export async function answerRefusals(db: Db | Tx, campaignId: string, refused: r
       rows.map((r) => r.error.status),
       rows.map((r) => JSON.stringify(r.error.toBody())),
       campaignId,
+      principals,
+      idemKeys,
       campaignId,
+      principals,
+      idemKeys,
       campaignId,
     ],
   );
