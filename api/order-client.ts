@@ -5,8 +5,9 @@ import type { OrderWorkflowInput } from '../platform/domain/flow';
 import { AppError, invalidState } from '../platform/errors/app-error';
 import { awaitCreatedUpdate, type UpdateAck } from '../workflows/messages';
 import { BizIdKey, OrderStatusKey, ScenarioKey } from '../workflows/search-attributes';
+import { workflowIdOf } from '../platform/orders/workflow-state';
 
-export const workflowIdOf = (orderId: string) => `order-${orderId}`;
+export { workflowIdOf };
 
 /**
  * The thin client side: starts an order's workflow and sends it updates, turning a

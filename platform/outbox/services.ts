@@ -3,6 +3,7 @@ import { startLoop, type Loop } from '../background';
 import type { Db } from '../db/knex';
 import { NO_FAULTS, type FaultInjector } from '../faults';
 import type { Logger } from '../logger';
+import { repairOrphanedOrders, type OrphanScanDeps } from '../orders/orphans';
 import { releaseStaleFreezes } from '../tcc/stale-freezes';
 import { WebhookDispatcher, webhookOptionsFromEnv } from '../webhooks/dispatcher';
 import { webhookConsumer } from '../webhooks/consumer';
@@ -18,6 +19,7 @@ export interface BackgroundSettings {
   webhookPollMs: number;
   staleFreezeSeconds: number;
   staleScanIntervalMs: number;
+  orphanGraceSeconds: number;
 }
 
 /**
@@ -25,7 +27,9 @@ export interface BackgroundSettings {
  * off in a process (e.g. when relays run as their own processes), OUTBOX_POLL_MS and
  * WEBHOOK_POLL_MS set how often they look for work, STALE_FREEZE_SECONDS is the age at
  * which an unconfirmed, uncancelled freeze is released (default 15 minutes, well past
- * any pay flow's retries), STALE_SCAN_INTERVAL_MS how often the scanner looks.
+ * any pay flow's retries), STALE_SCAN_INTERVAL_MS how often the scanners look, and
+ * ORPHAN_GRACE_SECONDS how long past its payment deadline an unpaid order must be before
+ * the orphan scanner asks whether its workflow is gone (default 10 minutes).
  */
 export function backgroundSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackgroundSettings {
   const num = (name: string, fallback: number) => {
@@ -39,27 +43,45 @@ export function backgroundSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
     webhookPollMs: num('WEBHOOK_POLL_MS', 500),
     staleFreezeSeconds: num('STALE_FREEZE_SECONDS', 900),
     staleScanIntervalMs: num('STALE_SCAN_INTERVAL_MS', 30_000),
+    orphanGraceSeconds: num('ORPHAN_GRACE_SECONDS', 600),
   };
 }
 
 /**
- * Starts the outbox relay, the webhook dispatcher and the stale-freeze scanner in this
- * process. Each is safe to run in many processes at once (SKIP LOCKED, leases, fences).
+ * Starts the outbox relay, the webhook dispatcher, the stale-freeze scanner and (given
+ * what it needs) the orphaned-order scanner in this process. Each is safe to run in many
+ * processes at once (SKIP LOCKED, leases, fences).
  */
-export function startBackgroundServices(db: Db, settings: BackgroundSettings, opts: { faults?: FaultInjector; log?: Logger } = {}): Loop {
-  if (!settings.relay) return { stop: async () => undefined };
-  const relay = new OutboxRelay(db, CONSUMERS, { faults: opts.faults ?? NO_FAULTS, log: opts.log });
-  const dispatcher = new WebhookDispatcher(db, webhookOptionsFromEnv(opts.log));
-  const loops = [
-    startLoop('outbox-relay', settings.relayPollMs, async () => {
-      const b = await relay.runOnce();
-      return b.published;
-    }, opts.log),
-    startLoop('webhook-dispatcher', settings.webhookPollMs, () => dispatcher.runOnce(), opts.log),
-    startLoop('stale-freeze-scanner', settings.staleScanIntervalMs, async () => {
-      await releaseStaleFreezes(db, { olderThanSeconds: settings.staleFreezeSeconds, log: opts.log });
-      return 0;
-    }, opts.log),
-  ];
+export function startBackgroundServices(
+  db: Db,
+  settings: BackgroundSettings,
+  opts: { faults?: FaultInjector; log?: Logger; orphans?: Omit<OrphanScanDeps, 'db' | 'log'> } = {},
+): Loop {
+  const loops: Loop[] = [];
+  if (settings.relay) {
+    const relay = new OutboxRelay(db, CONSUMERS, { faults: opts.faults ?? NO_FAULTS, log: opts.log });
+    const dispatcher = new WebhookDispatcher(db, webhookOptionsFromEnv(opts.log));
+    loops.push(
+      startLoop('outbox-relay', settings.relayPollMs, async () => {
+        const b = await relay.runOnce();
+        return b.published;
+      }, opts.log),
+      startLoop('webhook-dispatcher', settings.webhookPollMs, () => dispatcher.runOnce(), opts.log),
+      startLoop('stale-freeze-scanner', settings.staleScanIntervalMs, async () => {
+        await releaseStaleFreezes(db, { olderThanSeconds: settings.staleFreezeSeconds, log: opts.log });
+        return 0;
+      }, opts.log),
+    );
+  }
+  // Workers run it whatever OUTBOX_RELAY says: it needs their ability activities and Temporal.
+  const orphans = opts.orphans;
+  if (orphans) {
+    loops.push(
+      startLoop('orphan-scanner', settings.staleScanIntervalMs, async () => {
+        await repairOrphanedOrders({ ...orphans, db, log: opts.log }, { graceSeconds: settings.orphanGraceSeconds });
+        return 0;
+      }, opts.log),
+    );
+  }
   return { stop: async () => void (await Promise.all(loops.map((l) => l.stop()))) };
 }

@@ -1,0 +1,22 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { OrderWorkflowInput } from '../domain/flow';
+import type { WorkflowState } from './orphans';
+
+/** The workflow that runs an order's life. */
+export const workflowIdOf = (orderId: string) => `order-${orderId}`;
+
+/** What Temporal knows of an order's workflow: its status, and the input it started with while its history is kept. */
+export async function orderWorkflowState(client: Client, orderId: string): Promise<WorkflowState> {
+  const handle = client.workflow.getHandle(workflowIdOf(orderId));
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return { status: status.name };
+    const history = await handle.fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    return { status: status.name, input: payload ? defaultPayloadConverter.fromPayload<OrderWorkflowInput>(payload) : undefined };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || /not found/i.test(String((err as Error)?.message))) return { status: 'NOT_FOUND' };
+    throw err;
+  }
+}
