@@ -288,7 +288,8 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       const pending: string[] = [];
       for (const r of visible) {
         const d = await client.workflow.getHandle(r.workflow_id).describe();
-        if (d.status.name === 'RUNNING' && (d.raw.pendingActivities?.length ?? 0) > 0) pending.push(r.order_id);
+        // Local activities show as a workflow task in flight, not as pending activities.
+        if (d.status.name === 'RUNNING' && ((d.raw.pendingActivities?.length ?? 0) > 0 || d.raw.pendingWorkflowTask)) pending.push(r.order_id);
       }
       return pending;
     };
