@@ -32,20 +32,24 @@ const localMustSucceed = proxyLocalActivities<Record<string, Ability>>({
  *   timer). A worker killed mid-task replays it and runs the local steps again, which
  *   their fences make harmless — the same at-least-once as a regular activity.
  * - `update`: an update handler. Its acceptance becomes durable only when the workflow
- *   task completes, so a local step there could commit and then lose the acceptance
- *   with the worker (the fault test saw orders PAID in the database whose workflows
- *   still waited for payment). There every ability is a regular activity: scheduling
- *   one completes the task, which records the acceptance before anything is changed.
+ *   task that started it completes, so a local step there could commit and then lose the
+ *   acceptance with the worker (the fault test saw orders PAID in the database whose
+ *   workflows still waited for payment). So a handler's steps are regular activities
+ *   until one has completed: scheduling it completed that task, with the acceptance in
+ *   it. From then on the handler is as durable as the body, and `local` steps run locally.
  */
 export type FlowContext = 'body' | 'update';
 
 /**
- * The proxy an ability runs through. Local activities came with a workflow change:
- * `patched` keeps histories recorded before it replaying as they ran.
+ * The proxy an ability runs through, and whether it runs locally. Local activities came
+ * with workflow changes: `patched` keeps histories recorded before each replaying as they ran.
  */
-function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext): Record<string, Ability> {
-  if (context === 'body' && ABILITY_BY_ID.get(ability)?.local && patched('abilities-as-local-activities')) return mustSucceedNow ? localMustSucceed : localActions;
-  return mustSucceedNow ? mustSucceed : actions;
+function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext, accepted: boolean): { run: Record<string, Ability>; local: boolean } {
+  const local =
+    Boolean(ABILITY_BY_ID.get(ability)?.local) &&
+    (context === 'body' ? patched('abilities-as-local-activities') : accepted && patched('local-activities-after-acceptance'));
+  if (local) return { run: mustSucceedNow ? localMustSucceed : localActions, local };
+  return { run: mustSucceedNow ? mustSucceed : actions, local };
 }
 
 export interface FlowRun {
@@ -54,7 +58,7 @@ export interface FlowRun {
   args: Record<string, unknown>;
   /** Steps from this index on run with unlimited retries (past the point of no return). */
   pointOfNoReturn?: number;
-  /** Where the flow runs (see FlowContext): update handlers never use local activities. */
+  /** Where the flow runs (see FlowContext): update handlers start with regular activities. */
   context: FlowContext;
 }
 
@@ -69,18 +73,36 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
   const compensations: string[] = [];
   const inputFor = (ability: string, phase: AbilityInput['phase']) => abilityInput(order, run.useCase, ability, phase, run.xid, run.args, ctx);
   const noReturnFrom = run.pointOfNoReturn ?? steps.length;
+  // In an update handler: whether a regular activity has completed (the acceptance is durable).
+  let accepted = false;
+  // A workflow task lost with its worker is run again, local steps and all, and a check
+  // may answer differently the second time: this execution can fail before a step that the
+  // lost one had done. Where steps may run locally, a failure therefore undoes every
+  // compensable step of the flow, newest first; fences turn those that never ran into
+  // empty rollbacks (and refuse their late tries).
+  const mayRunLocally = steps.some((s) => ABILITY_BY_ID.get(s.ability)?.local);
+  const everyCompensation = steps.flatMap((s) => (s.compensation ? [s.compensation] : [])).reverse();
+  const call = async (ability: string, mustSucceedNow: boolean, phase: AbilityInput['phase']) => {
+    const proxy = proxyFor(ability, mustSucceedNow, run.context, accepted);
+    try {
+      return await proxy.run[ability](inputFor(ability, phase));
+    } finally {
+      if (!proxy.local) accepted = true; // scheduled, so the task that accepted the update completed
+    }
+  };
 
   for (const [i, step] of steps.entries()) {
     try {
-      const result = await proxyFor(step.ability, i >= noReturnFrom, run.context)[step.ability](inputFor(step.ability, 'action'));
+      const result = await call(step.ability, i >= noReturnFrom, 'action');
       Object.assign(ctx, result.output ?? {});
       if (step.compensation) compensations.unshift(step.compensation);
     } catch (err) {
       // A fault (not a business refusal) may have left the step half-known: its own
       // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
       if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
+      const undo = mayRunLocally && patched('compensate-every-step-after-local') ? everyCompensation : compensations;
       await CancellationScope.nonCancellable(async () => {
-        for (const c of compensations) await proxyFor(c, true, run.context)[c](inputFor(c, 'compensation'));
+        for (const c of undo) await call(c, true, 'compensation');
       });
       throw err;
     }
@@ -113,7 +135,7 @@ export function refusal(status: number, code: string, message: string): Applicat
 
 /** Runs one ability outside a configured flow (refund requests and rejections are fixed steps, run from update handlers). */
 export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
-  return proxyFor(ability, false, 'update')[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
+  return proxyFor(ability, false, 'update', false).run[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
 }
 
 /** The input every ability activity receives: the order's identity and captured configuration, and the step's data. */

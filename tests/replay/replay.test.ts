@@ -14,7 +14,7 @@ import path from 'node:path';
  * every ability ran as a regular activity.
  */
 const DIR = path.join(__dirname, 'histories');
-const GENERATIONS = ['', 'before-local-activities'];
+const GENERATIONS = ['', 'before-local-activities-in-updates', 'before-local-activities'];
 const FLOWS = [
   'complete',
   'auto-receipt',
