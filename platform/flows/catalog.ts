@@ -17,10 +17,11 @@ export interface AbilitySpec {
    * are; changes are fenced or state-checked). A step that calls out (a supplier, a
    * payment gateway) or may run long stays a regular activity: leave `local` off.
    *
-   * Only flows run by the workflow's own code (create, the deadline's close, automatic
-   * receipt) use local activities; update handlers run every step as a regular activity
-   * so that the update's acceptance is durable before anything changes (FlowContext in
-   * workflows/flow-interpreter.ts says why: the fault test caught the alternative).
+   * Flows run by the workflow's own code (create, the deadline's close, automatic
+   * receipt) use local activities throughout; an update handler's flow runs its steps as
+   * regular activities until one has completed, so that the update's acceptance is
+   * durable before anything changes (FlowContext in workflows/flow-interpreter.ts says
+   * why: the fault test caught the alternative).
    */
   local?: true;
   description: string;
