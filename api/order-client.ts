@@ -1,5 +1,5 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { OrderWorkflowInput } from '../platform/domain/flow';
 import { AppError, invalidState } from '../platform/errors/app-error';
@@ -34,9 +34,29 @@ export class OrderClient {
     try {
       return await this.client.workflow.executeUpdateWithStart(awaitCreatedUpdate, { startWorkflowOperation: this.startOperation(input) });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 'FINISHED', duplicate: true };
-      throw toAppError(err);
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw toAppError(err);
+      // The first request's create failed (and the workflow ended) while its answer was
+      // lost: the same refusal is the answer again.
+      const refusal = await this.createRefusal(input.orderId);
+      if (refusal) throw refusal;
+      return { status: 'FINISHED', duplicate: true };
     }
+  }
+
+  /** How create was refused, as the workflow's history recorded the outcome of its awaitCreated update. */
+  private async createRefusal(orderId: string): Promise<AppError | undefined> {
+    const history = await this.history(orderId).catch(() => undefined);
+    const events = history?.events ?? [];
+    const creates = new Set(
+      events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === awaitCreatedUpdate.name).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.meta?.updateId),
+    );
+    for (const e of events) {
+      const done = e.workflowExecutionUpdateCompletedEventAttributes;
+      if (!done?.outcome?.failure || !creates.has(done.meta?.updateId)) continue;
+      const failure = defaultFailureConverter.failureToError(done.outcome.failure as never, defaultPayloadConverter);
+      if (failure instanceof ApplicationFailure) return fromApplicationFailure(failure);
+    }
+    return undefined;
   }
 
   /** Starts the order's workflow without waiting for anything; an existing (or finished) one is left alone. */
@@ -86,14 +106,16 @@ export class OrderClient {
   }
 }
 
+/** A refusal the workflow raised (status and details in its first detail), as the contract's error. */
+function fromApplicationFailure(f: ApplicationFailure): AppError {
+  const d = (f.details?.[0] ?? {}) as { status?: number; details?: unknown[] };
+  const status = d.status ?? 500;
+  if (status >= 500) return new AppError(500, 'INTERNAL', 'the order platform could not finish this request; it is safe to retry');
+  return new AppError(status, f.type ?? 'INTERNAL', f.message, (d.details ?? []) as never);
+}
+
 function toAppError(err: unknown): unknown {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const f = err.cause;
-    const d = (f.details?.[0] ?? {}) as { status?: number; details?: unknown[] };
-    const status = d.status ?? 500;
-    if (status >= 500) return new AppError(500, 'INTERNAL', 'the order platform could not finish this request; it is safe to retry');
-    return new AppError(status, f.type ?? 'INTERNAL', f.message, (d.details ?? []) as never);
-  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return fromApplicationFailure(err.cause);
   // The workflow has ended (the order is final): nothing more can happen to it.
   if (isNotFound(err) || /already completed/i.test(String((err as Error)?.message))) {
     return invalidState('the order is final; nothing more can change it');

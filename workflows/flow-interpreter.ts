@@ -45,9 +45,9 @@ export type FlowContext = 'body' | 'update';
  * with workflow changes: `patched` keeps histories recorded before each replaying as they ran.
  */
 function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext, accepted: boolean): { run: Record<string, Ability>; local: boolean } {
-  const local =
-    Boolean(ABILITY_BY_ID.get(ability)?.local) &&
-    (context === 'body' ? patched('abilities-as-local-activities') : accepted && patched('local-activities-after-acceptance'));
+  const spec = ABILITY_BY_ID.get(ability);
+  const markedLocal = Boolean(spec?.local) || (spec?.localUntilPatch !== undefined && !patched(spec.localUntilPatch));
+  const local = markedLocal && (context === 'body' ? patched('abilities-as-local-activities') : accepted && patched('local-activities-after-acceptance'));
   if (local) return { run: mustSucceedNow ? localMustSucceed : localActions, local };
   return { run: mustSucceedNow ? mustSucceed : actions, local };
 }

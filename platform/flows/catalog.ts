@@ -13,9 +13,13 @@ export interface AbilitySpec {
    * activity task round trip through the server — for short steps that only read or
    * write the platform's own database, where the server's bookkeeping of an activity
    * costs more than the step (BENCHMARKS.md: about two thirds of an order's Temporal
-   * work). Like any activity it runs at least once, so it must be idempotent (checks
-   * are; changes are fenced or state-checked). A step that calls out (a supplier, a
-   * payment gateway) or may run long stays a regular activity: leave `local` off.
+   * work). Like any activity it runs at least once; a local one, moreover, runs again
+   * whenever the workflow task it ran in is lost with its worker — after its own effects
+   * and those of the steps that followed it. So `local` is only for steps whose re-run
+   * gives the first outcome again: changes that are fenced or state-checked. A check
+   * (order.validate) is not: re-run after the order's own stock hold or coupon lock, it
+   * may refuse what it had let through (the fault test caught exactly that). A step that
+   * calls out (a supplier, a payment gateway) or may run long stays regular too.
    *
    * Flows run by the workflow's own code (create, the deadline's close, automatic
    * receipt) use local activities throughout; an update handler's flow runs its steps as
@@ -24,11 +28,16 @@ export interface AbilitySpec {
    * why: the fault test caught the alternative).
    */
   local?: true;
+  /**
+   * The patch (workflows: `patched()`) with which this ability stopped running locally:
+   * histories recorded before it replay it as the local activity it was.
+   */
+  localUntilPatch?: string;
   description: string;
 }
 
 export const ABILITIES: readonly AbilitySpec[] = [
-  { id: 'order.validate', local: true, extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
+  { id: 'order.validate', localUntilPatch: 'checks-as-regular-activities', extPt: 'OrderCheckExtPt', description: 'check the buyer, goods, price and coupon; price the order' },
   { id: 'order.draft', local: true, extPt: 'OrderStoreExtPt', compensation: 'order.void', description: 'write the invisible order, its items and snapshots' },
   { id: 'order.void', local: true, extPt: 'OrderStoreExtPt', description: 'void an order whose creation failed' },
   { id: 'order.activate', local: true, extPt: 'OrderStoreExtPt', description: 'make the order visible, awaiting payment' },

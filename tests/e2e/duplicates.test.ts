@@ -135,4 +135,17 @@ describe('a create retried after its response was lost', () => {
     expect(retry.body).toMatchObject({ orderId: first.body.orderId, status: 'CANCELLED' });
     expect(await sku(skuId)).toMatchObject({ stock: 5, reserved: 0 });
   });
+
+  it('answers with the first refusal when that create failed', async () => {
+    const userId = await makeUser();
+    const skuId = await makeSku({ stock: 1 });
+    const idem = uid('idem');
+    const first = await createOrder({ userId, items: [{ skuId, quantity: 2 }], idem });
+    expect([first.status, first.body.error.code]).toEqual([422, 'INSUFFICIENT_STOCK']);
+    // As if the server had died after the workflow refused but before storing the response.
+    await database()('idempotency_keys').where({ key: idem }).update({ status: 'IN_PROGRESS', response_status: null, response_body: null });
+    const retry = await createOrder({ userId, items: [{ skuId, quantity: 2 }], idem });
+    expect([retry.status, retry.body]).toEqual([422, first.body]);
+    expect(await sku(skuId)).toMatchObject({ stock: 1, reserved: 0 });
+  });
 });

@@ -10,11 +10,13 @@ import path from 'node:path';
  * made behind `patched()` (see README, "Changing the workflow").
  *
  * Earlier generations stay in sub-folders and must keep replaying too: orders started
- * before a change may still be running. `before-local-activities/` was recorded when
- * every ability ran as a regular activity.
+ * before a change may still be running: `before-local-activities/` was recorded when
+ * every ability ran as a regular activity, `before-local-activities-in-updates/` when
+ * update handlers ran none locally, `before-checks-as-regular-activities/` when
+ * order.validate ran locally.
  */
 const DIR = path.join(__dirname, 'histories');
-const GENERATIONS = ['', 'before-local-activities-in-updates', 'before-local-activities'];
+const GENERATIONS = ['', 'before-checks-as-regular-activities', 'before-local-activities-in-updates', 'before-local-activities'];
 const FLOWS = [
   'complete',
   'auto-receipt',
