@@ -2,7 +2,7 @@ import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedErro
 import { ApplicationFailure, defaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { OrderWorkflowInput } from '../platform/domain/flow';
-import { AppError, invalidState } from '../platform/errors/app-error';
+import { AppError } from '../platform/errors/app-error';
 import { awaitCreatedUpdate, type UpdateAck } from '../workflows/messages';
 import { BizIdKey, OrderStatusKey, ScenarioKey } from '../workflows/search-attributes';
 import { workflowIdOf } from '../platform/orders/workflow-state';
@@ -106,6 +106,13 @@ export class OrderClient {
   }
 }
 
+/** An update reached an order whose workflow has ended. */
+export class OrderFinalError extends AppError {
+  constructor() {
+    super(409, 'INVALID_STATE', 'the order is final; nothing more can change it');
+  }
+}
+
 /** A refusal the workflow raised (status and details in its first detail), as the contract's error. */
 function fromApplicationFailure(f: ApplicationFailure): AppError {
   const d = (f.details?.[0] ?? {}) as { status?: number; details?: unknown[] };
@@ -117,9 +124,7 @@ function fromApplicationFailure(f: ApplicationFailure): AppError {
 function toAppError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return fromApplicationFailure(err.cause);
   // The workflow has ended (the order is final): nothing more can happen to it.
-  if (isNotFound(err) || /already completed/i.test(String((err as Error)?.message))) {
-    return invalidState('the order is final; nothing more can change it');
-  }
+  if (isNotFound(err) || /already completed/i.test(String((err as Error)?.message))) return new OrderFinalError();
   return err;
 }
 

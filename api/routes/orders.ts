@@ -8,6 +8,7 @@ import { resolveOrderIdentity } from '../../platform/identity/order-identity';
 import { orderView, toView, type OrderRow, type OrderView } from '../../platform/repositories/orders';
 import * as msg from '../../workflows/messages';
 import { assertTenant, principalOf } from '../auth';
+import { OrderFinalError } from '../order-client';
 import type { AppDeps } from '../deps';
 import { buildHistory } from '../history';
 import { idempotent } from '../idempotency';
@@ -90,7 +91,15 @@ export function orderRoutes(deps: AppDeps): Router {
     r.post(path, async (req, res) => {
       const view = await visibleOrder(req, orderIdOf(req));
       const body = parse(schema, req.body);
-      if (!(await alreadyDone(view, body))) await send(view.orderId, body);
+      if (!(await alreadyDone(view, body))) {
+        try {
+          await send(view.orderId, body);
+        } catch (err) {
+          // The workflow ended between our read and the update (the first request's
+          // effect, answered to a client that then retried): a repeat answers with the order.
+          if (!(err instanceof OrderFinalError && (await alreadyDone((await orderView(db, view.orderId))!, body)))) throw err;
+        }
+      }
       res.json(await orderView(db, view.orderId));
     });
 
