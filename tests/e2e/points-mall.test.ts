@@ -71,7 +71,13 @@ describe('the points mall', () => {
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('INSUFFICIENT_STOCK');
     expect(await account(userId)).toMatchObject({ points: 10_000 });
-    expect((await history(order.orderId)).filter((e: any) => e.kind === 'COMPENSATED').map((e: any) => `${e.step}:${e.extension}`)).toEqual(['points.return:WanlitongPointsExt']);
+    // Every compensable step of the flow is undone, newest first: the refused deduction's
+    // release is an empty rollback under its fence (the stock does not move).
+    expect((await history(order.orderId)).filter((e: any) => e.kind === 'COMPENSATED').map((e: any) => `${e.step}:${e.extension}`)).toEqual([
+      'inventory.release:DefaultInventoryExt',
+      'points.return:WanlitongPointsExt',
+    ]);
+    expect(await sku(skuId)).toMatchObject({ stock: 0, sold: 1 });
 
     await post('/v1/admin/skus', { skuId, spuId: `spu-${skuId}`, title: 'restocked', productType: 'points-goods', price: 2_000, stock: 3 }, KEYS.operator);
     expect((await pay(order.orderId, KEYS.pointsMall, 'points')).body.status).toBe('PAID');
