@@ -75,15 +75,23 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
   const noReturnFrom = run.pointOfNoReturn ?? steps.length;
   // In an update handler: whether a regular activity has completed (the acceptance is durable).
   let accepted = false;
-  // A workflow task lost with its worker is run again, local steps and all, and a check
-  // may answer differently the second time: this execution can fail before a step that the
-  // lost one had done. Where steps may run locally, a failure therefore undoes every
-  // compensable step of the flow, newest first; fences turn those that never ran into
-  // empty rollbacks (and refuse their late tries).
+  // A workflow task lost with its worker is run again, local steps and all, and a step may
+  // answer differently the second time: this execution can fail before a step that the
+  // lost one had done. So once this execution has reached a local step (a lost one can
+  // only have gone further from there), a failure undoes every compensable step of the
+  // flow, newest first; fences turn those that never ran into empty rollbacks (and refuse
+  // their late tries). A failure before any local step undoes only what succeeded.
   const mayRunLocally = steps.some((s) => ABILITY_BY_ID.get(s.ability)?.local);
   const everyCompensation = steps.flatMap((s) => (s.compensation ? [s.compensation] : [])).reverse();
+  let reachedLocal = false;
+  const undoList = () => {
+    if (!mayRunLocally || !patched('compensate-every-step-after-local')) return compensations;
+    // Histories recorded before this patch undid every step whether or not a local one was reached.
+    return reachedLocal || !patched('compensate-all-only-after-a-local-step') ? everyCompensation : compensations;
+  };
   const call = async (ability: string, mustSucceedNow: boolean, phase: AbilityInput['phase']) => {
     const proxy = proxyFor(ability, mustSucceedNow, run.context, accepted);
+    if (proxy.local) reachedLocal = true;
     try {
       return await proxy.run[ability](inputFor(ability, phase));
     } finally {
@@ -100,7 +108,7 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
       // A fault (not a business refusal) may have left the step half-known: its own
       // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
       if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
-      const undo = mayRunLocally && patched('compensate-every-step-after-local') ? everyCompensation : compensations;
+      const undo = undoList();
       await CancellationScope.nonCancellable(async () => {
         for (const c of undo) await call(c, true, 'compensation');
       });

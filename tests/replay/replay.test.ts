@@ -13,10 +13,11 @@ import path from 'node:path';
  * before a change may still be running: `before-local-activities/` was recorded when
  * every ability ran as a regular activity, `before-local-activities-in-updates/` when
  * update handlers ran none locally, `before-checks-as-regular-activities/` when
- * order.validate ran locally.
+ * order.validate ran locally, `before-compensation-after-local-only/` when every failing
+ * flow undid every compensable step.
  */
 const DIR = path.join(__dirname, 'histories');
-const GENERATIONS = ['', 'before-checks-as-regular-activities', 'before-local-activities-in-updates', 'before-local-activities'];
+const GENERATIONS = ['', 'before-compensation-after-local-only', 'before-checks-as-regular-activities', 'before-local-activities-in-updates', 'before-local-activities'];
 const FLOWS = [
   'complete',
   'auto-receipt',
