@@ -7,24 +7,20 @@ type Ability = (input: AbilityInput) => Promise<AbilityResult>;
 
 // Forward steps: a business refusal fails at once (non-retryable); faults are retried
 // a bounded number of times so a create call cannot hang forever.
-const actions = proxyActivities<Record<string, Ability>>({
+const FORWARD = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
-});
+} as const;
 // Compensations and confirm-phase steps must eventually succeed: retried without limit.
-const mustSucceed = proxyActivities<Record<string, Ability>>({
+const MUST_SUCCEED = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+} as const;
+const actions = proxyActivities<Record<string, Ability>>(FORWARD);
+const mustSucceed = proxyActivities<Record<string, Ability>>(MUST_SUCCEED);
 // The same, as local activities, for abilities the catalog marks `local` (platform/flows/catalog.ts).
-const localActions = proxyLocalActivities<Record<string, Ability>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
-});
-const localMustSucceed = proxyLocalActivities<Record<string, Ability>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const localActions = proxyLocalActivities<Record<string, Ability>>(FORWARD);
+const localMustSucceed = proxyLocalActivities<Record<string, Ability>>(MUST_SUCCEED);
 
 /**
  * Where a flow runs decides whether its `local` abilities may run as local activities.
