@@ -1,11 +1,11 @@
-import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, defaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { OrderWorkflowInput } from '../platform/domain/flow';
 import { AppError } from '../platform/errors/app-error';
 import { awaitCreatedUpdate, type UpdateAck } from '../workflows/messages';
 import { BizIdKey, OrderStatusKey, ScenarioKey } from '../workflows/search-attributes';
-import { workflowIdOf } from '../platform/orders/workflow-state';
+import { isWorkflowNotFound, workflowIdOf } from '../platform/orders/workflow-state';
 
 export { workflowIdOf };
 
@@ -72,7 +72,7 @@ export class OrderClient {
     try {
       return await this.client.workflow.getHandle(workflowIdOf(orderId)).executeUpdate(def.name, { args } as never);
     } catch (err) {
-      const pending = isNotFound(err) ? await this.pendingStart(orderId) : undefined;
+      const pending = isWorkflowNotFound(err) ? await this.pendingStart(orderId) : undefined;
       if (!pending) throw toAppError(err);
       try {
         return await this.client.workflow.executeUpdateWithStart(def as UpdateDefinition<UpdateAck, Args, string>, { args, startWorkflowOperation: this.startOperation(pending) } as never);
@@ -124,10 +124,6 @@ function fromApplicationFailure(f: ApplicationFailure): AppError {
 function toAppError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return fromApplicationFailure(err.cause);
   // The workflow has ended (the order is final): nothing more can happen to it.
-  if (isNotFound(err) || /already completed/i.test(String((err as Error)?.message))) return new OrderFinalError();
+  if (isWorkflowNotFound(err) || /already completed/i.test(String((err as Error)?.message))) return new OrderFinalError();
   return err;
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || /workflow execution.*not found/i.test(String((err as Error)?.message));
 }
