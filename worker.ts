@@ -18,7 +18,6 @@ import { readEnv } from './platform/env';
 import { faultInjectorFromEnv } from './platform/faults';
 import { createLogger } from './platform/logger';
 import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/outbox/services';
-import { currentOrderSetup } from './platform/orders/orphans';
 import { orderWorkflowState } from './platform/orders/workflow-state';
 
 async function main() {
@@ -42,7 +41,7 @@ async function main() {
   });
   // The orphan scanner asks Temporal whether an overdue order's workflow still runs.
   const client = new Client({ connection: await Connection.connect({ address: env.temporalAddress }), namespace: env.temporalNamespace });
-  const orphans = { abilities, workflowState: (orderId: string) => orderWorkflowState(client, orderId), currentInput: (order: { biz_id: string; scenario: string }) => currentOrderSetup(config, order) };
+  const orphans = { abilities, workflowState: (orderId: string) => orderWorkflowState(client, orderId), config };
   const services = startBackgroundServices(db, background, { faults, log, orphans });
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress})`);

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
+import { orderSetupOf } from '../../platform/config/platform-config';
 import type { OrderWorkflowInput } from '../../platform/domain/flow';
 import { INVISIBLE_STATUSES, isFinal } from '../../platform/domain/order-status';
 import { AppError, notFound } from '../../platform/errors/app-error';
@@ -41,9 +42,7 @@ export function orderRoutes(deps: AppDeps): Router {
       const input: OrderWorkflowInput = {
         orderId,
         payOrderId: `pay-${orderId.slice(4)}`,
-        identity: bizIdentity,
-        config: config.identities.configOf(bizIdentity),
-        flows: config.flows.resolveAll(bizIdentity),
+        ...orderSetupOf(config, bizIdentity),
         request: { ...body, scene: body.scene },
       };
       await orders.create(input);

@@ -3,7 +3,8 @@ import { ConfigError, configDir, deepMerge, displayPath, parseConfig, readYaml }
 import { apiKeysFileSchema, flowsFileSchema, identitiesFileSchema, type ApiKeysFile } from './schemas';
 import { IdentityResolver } from '../identity/identity-resolver';
 import { FlowResolver } from '../flows/flow-resolver';
-import { DEFAULT } from '../domain/identity';
+import type { BizConfig, Flows } from '../domain/flow';
+import { DEFAULT, type BizIdentity } from '../domain/identity';
 import { checkInventoryModes } from '../flows/inventory-modes';
 
 /**
@@ -43,6 +44,17 @@ export function loadPlatformConfig(dir = configDir(), overlayFile = process.env.
   crossCheck(identitiesFile.rules, identities, identitiesPath, flowsFile, flowsPath);
   checkInventoryModes(identities, flows, identitiesPath);
   return { identities, flows, apiKeys, dir };
+}
+
+/** What an order of this identity starts with (captured in its workflow's input): the identity, its merged configuration, its flows. */
+export interface OrderSetup {
+  identity: BizIdentity;
+  config: BizConfig;
+  flows: Flows;
+}
+
+export function orderSetupOf(config: PlatformConfig, identity: BizIdentity): OrderSetup {
+  return { identity, config: config.identities.configOf(identity), flows: config.flows.resolveAll(identity) };
 }
 
 function crossCheck(

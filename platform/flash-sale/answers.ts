@@ -23,6 +23,21 @@ export type StoredAnswer =
 export const RECORDED_REFUSALS: ReadonlySet<string> = new Set(['SOLD_OUT', 'LIMIT_EXCEEDED', 'USER_NOT_FOUND']);
 
 export const keyOf = (a: { principal: string; idemKey: string }) => `${a.principal}\n${a.idemKey}`;
+/** keyOf for a database row. */
+const rowKey = (r: { principal: string; idem_key: string }) => keyOf({ principal: r.principal, idemKey: r.idem_key });
+
+type Refused = { attempt: AttemptKey; error: AppError };
+
+/** Refusals as the five parallel arrays the statements below `unnest` (principal, key, hash, status, body). */
+function refusalColumns(refused: readonly Refused[]) {
+  return [
+    refused.map((r) => r.attempt.principal),
+    refused.map((r) => r.attempt.idemKey),
+    refused.map((r) => r.attempt.requestHash),
+    refused.map((r) => r.error.status),
+    refused.map((r) => JSON.stringify(r.error.toBody())),
+  ];
+}
 
 export const keyReused = () => new AppError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
 
@@ -45,11 +60,11 @@ export async function storedAnswers(db: Db | Tx, campaignId: string, keys: reado
   if (keys.length === 0) return answers;
   const asked = new Set(keys.map(keyOf));
   const wins = await keysIn(db('flash_sale_reservations'), campaignId, keys).select('principal', 'idem_key', 'request_hash', 'response', 'order_id');
-  for (const r of wins) if (asked.has(`${r.principal}\n${r.idem_key}`)) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'won' }));
+  for (const r of wins) if (asked.has(rowKey(r))) answers.set(rowKey(r), toStored({ ...r, kind: 'won' }));
   const open = keys.filter((a) => !answers.has(keyOf(a)));
   if (open.length === 0) return answers;
   const refusals = await keysIn(db('flash_sale_refusals'), campaignId, open).select('principal', 'idem_key', 'request_hash', 'status', 'body');
-  for (const r of refusals) if (asked.has(`${r.principal}\n${r.idem_key}`)) answers.set(`${r.principal}\n${r.idem_key}`, toStored({ ...r, kind: 'refused' }));
+  for (const r of refusals) if (asked.has(rowKey(r))) answers.set(rowKey(r), toStored({ ...r, kind: 'refused' }));
   return answers;
 }
 
@@ -57,23 +72,16 @@ export async function storedAnswers(db: Db | Tx, campaignId: string, keys: reado
  * Keeps each refusal under its key unless the key already has an answer; returns the
  * keys that already had one (a concurrent attempt with the same key got there first).
  */
-export async function recordRefusals(db: Db | Tx, campaignId: string, refused: readonly { attempt: AttemptKey; error: AppError }[]): Promise<Set<string>> {
+export async function recordRefusals(db: Db | Tx, campaignId: string, refused: readonly Refused[]): Promise<Set<string>> {
   if (refused.length === 0) return new Set();
   const unique = new Map(refused.map((r) => [keyOf(r.attempt), r]));
   const { rows } = await db.raw(
     `INSERT INTO flash_sale_refusals (campaign_id, principal, idem_key, request_hash, status, body)
      SELECT ?, p, k, h, s, b::jsonb FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[]) AS t(p, k, h, s, b)
      ON CONFLICT DO NOTHING RETURNING principal, idem_key`,
-    [
-      campaignId,
-      [...unique.values()].map((r) => r.attempt.principal),
-      [...unique.values()].map((r) => r.attempt.idemKey),
-      [...unique.values()].map((r) => r.attempt.requestHash),
-      [...unique.values()].map((r) => r.error.status),
-      [...unique.values()].map((r) => JSON.stringify(r.error.toBody())),
-    ],
+    [campaignId, ...refusalColumns([...unique.values()])],
   );
-  const inserted = new Set(rows.map((r: { principal: string; idem_key: string }) => `${r.principal}\n${r.idem_key}`));
+  const inserted = new Set(rows.map(rowKey));
   return new Set([...unique.keys()].filter((k) => !inserted.has(k)));
 }
 
@@ -84,8 +92,8 @@ export async function recordRefusals(db: Db | Tx, campaignId: string, refused: r
  * One statement looks both records up and inserts what is new: a batch of refusals
  * costs one round trip and one commit.
  */
-export async function answerRefusals(db: Db | Tx, campaignId: string, refused: readonly { attempt: AttemptKey; error: AppError }[]): Promise<AttemptResult[]> {
-  const first = new Map<string, { attempt: AttemptKey; error: AppError }>();
+export async function answerRefusals(db: Db | Tx, campaignId: string, refused: readonly Refused[]): Promise<AttemptResult[]> {
+  const first = new Map<string, Refused>();
   for (const r of refused) if (!first.has(keyOf(r.attempt))) first.set(keyOf(r.attempt), r);
   const rows = [...first.values()];
   const principals = [...new Set(rows.map((r) => r.attempt.principal))];
@@ -107,11 +115,7 @@ export async function answerRefusals(db: Db | Tx, campaignId: string, refused: r
      UNION ALL SELECT 'refused', principal, idem_key, request_hash, NULL, NULL, status, body FROM f
      UNION ALL SELECT 'kept', principal, idem_key, NULL, NULL, NULL, NULL, NULL FROM ins`,
     [
-      rows.map((r) => r.attempt.principal),
-      rows.map((r) => r.attempt.idemKey),
-      rows.map((r) => r.attempt.requestHash),
-      rows.map((r) => r.error.status),
-      rows.map((r) => JSON.stringify(r.error.toBody())),
+      ...refusalColumns(rows),
       campaignId,
       principals,
       idemKeys,
@@ -124,7 +128,7 @@ export async function answerRefusals(db: Db | Tx, campaignId: string, refused: r
   const answers = new Map<string, StoredAnswer>();
   const kept = new Set<string>();
   for (const r of found) {
-    const key = `${r.principal}\n${r.idem_key}`;
+    const key = rowKey(r);
     if (r.kind === 'kept') kept.add(key);
     else if (r.kind === 'won' || !answers.has(key)) answers.set(key, toStored(r));
   }

@@ -1,10 +1,10 @@
 import type { Db } from '../db/knex';
 import { phaseAt, RateLimiter, TokenBucket } from '../domain/flash-sale';
-import { AppError, businessRule, notFound } from '../errors/app-error';
+import { AppError, notFound } from '../errors/app-error';
 import { loadCampaign, type Campaign } from './campaigns';
-import { answerRefusals, keyOf, resultOf, storedAnswers } from './answers';
+import { answerRefusals, keyOf, keyReused, resultOf, storedAnswers } from './answers';
 import { GroupCommit } from './group-commit';
-import { keyReused, reserveBatch, reserveNaive, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
+import { limitExceeded, reserveBatch, reserveNaive, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
 
 /**
  * The flash-sale hot path of one server process. An attempt is filtered in layers,
@@ -87,8 +87,6 @@ const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has not sta
 const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
 const RATE_LIMITED = new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
 const SOLD_OUT = soldOut();
-const limitExceeded = (limit: number) =>
-  businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
 
 export class FlashSaleHotPath {
   private readonly states = new Map<string, CampaignState>();

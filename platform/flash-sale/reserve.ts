@@ -1,7 +1,6 @@
-import type { PlatformConfig } from '../config/platform-config';
+import { orderSetupOf, type OrderSetup, type PlatformConfig } from '../config/platform-config';
 import type { Db, Tx } from '../db/knex';
-import type { BizConfig, Flows, OrderWorkflowInput } from '../domain/flow';
-import type { BizIdentity } from '../domain/identity';
+import type { OrderWorkflowInput } from '../domain/flow';
 import { allocate, sumTakes, type Takes } from '../domain/flash-sale';
 import { priceOrder } from '../domain/pricing';
 import { AppError, businessRule } from '../errors/app-error';
@@ -43,27 +42,19 @@ export interface BatchOutcome {
 }
 
 /** What a winner's order workflow starts with, fixed per campaign. */
-export interface OrderTemplate {
-  identity: BizIdentity;
-  config: BizConfig;
-  flows: Flows;
-}
+export type OrderTemplate = OrderSetup;
 
 /** The order template of a campaign: its identity's configuration and flows, with the campaign's payment window. */
 export function orderTemplate(config: PlatformConfig, c: Campaign): OrderTemplate {
-  return {
-    identity: c.identity,
-    config: { ...config.identities.configOf(c.identity), payWindowSeconds: c.payWindowSeconds },
-    flows: config.flows.resolveAll(c.identity),
-  };
+  const setup = orderSetupOf(config, c.identity);
+  return { ...setup, config: { ...setup.config, payWindowSeconds: c.payWindowSeconds } };
 }
 
 export const soldOut = (left?: number) =>
   new AppError(409, 'SOLD_OUT', left ? `only ${left} unit(s) are left` : 'the campaign is sold out');
-const limitExceeded = (limit: number) =>
+export const limitExceeded = (limit: number) =>
   businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
 const userNotFound = (userId: string) => businessRule('USER_NOT_FOUND', `user ${userId} does not exist`, [{ field: 'userId', message: 'unknown user' }]);
-export { keyReused } from './answers';
 
 /**
  * One transaction for a batch of attempts (at most one per user). `lockAll` locks every

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '../config/platform-config';
+import { orderSetupOf, type PlatformConfig } from '../config/platform-config';
 import type { AbilityInput, AbilityResult, OrderWorkflowInput } from '../domain/flow';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
@@ -25,15 +25,9 @@ export interface OrphanScanDeps {
   /** The ability activities, called directly (the worker's own functions). */
   abilities: Record<string, (input: AbilityInput) => Promise<AbilityResult>>;
   workflowState: (orderId: string) => Promise<WorkflowState>;
-  /** The order's configuration and flows from today's configuration, for a workflow whose history is gone. */
-  currentInput: (order: { biz_id: string; scenario: string }) => Pick<OrderWorkflowInput, 'identity' | 'config' | 'flows'>;
+  /** Today's configuration: an order's configuration and flows for a workflow whose history is gone. */
+  config: PlatformConfig;
   log?: Logger;
-}
-
-/** An order's configuration and flows as today's configuration gives them (the workflow's captured ones are preferred). */
-export function currentOrderSetup(config: PlatformConfig, order: { biz_id: string; scenario: string }): Pick<OrderWorkflowInput, 'identity' | 'config' | 'flows'> {
-  const identity = { bizId: order.biz_id, scenario: order.scenario };
-  return { identity, config: config.identities.configOf(identity), flows: config.flows.resolveAll(identity) };
 }
 
 export interface RepairedOrder {
@@ -70,7 +64,7 @@ export async function repairOrphanedOrders(deps: OrphanScanDeps, opts: { graceSe
 }
 
 async function closeOrphan(deps: OrphanScanDeps, order: { order_id: string; pay_order_id: string; biz_id: string; scenario: string }, state: WorkflowState): Promise<RepairedOrder> {
-  const captured = state.input ?? deps.currentInput(order);
+  const captured = state.input ?? orderSetupOf(deps.config, { bizId: order.biz_id, scenario: order.scenario });
   const reason = `its workflow is ${state.status}: closed by the orphan scanner after the payment deadline`;
   const steps = captured.flows['order.timeoutClose'].map((s) => s.ability);
   for (const ability of steps) {

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { createAbilityActivities } from '../../activities/ability-activities';
 import { loadPlatformConfig } from '../../platform/config/platform-config';
-import { currentOrderSetup, repairOrphanedOrders, type OrphanScanDeps } from '../../platform/orders/orphans';
+import { repairOrphanedOrders, type OrphanScanDeps } from '../../platform/orders/orphans';
 import { orderWorkflowState, workflowIdOf } from '../../platform/orders/workflow-state';
 import { closeDatabase, createdOrder, createOrder, database, eventually, get, makeCoupon, makeSku, makeUser, sku } from '../support/api';
 import { registryFor } from '../support/platform';
@@ -32,7 +32,7 @@ describe('the orphaned-order scanner', () => {
       db,
       abilities: createAbilityActivities(registryFor(db)),
       workflowState: (orderId) => orderWorkflowState(client, orderId),
-      currentInput: (order) => currentOrderSetup(config, order),
+      config,
     };
   });
   afterAll(async () => {
