@@ -1,4 +1,4 @@
-import { CouponExtPt } from '../../extensions/points';
+import { CouponExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 // TCC try and, beside it, its cancel.

@@ -1,5 +1,5 @@
 import type { ExtPtToken } from '../../platform/registry/extension-point';
-import type { StepMethod } from '../../extensions/points';
+import type { StepMethod } from '../../extension-points';
 
 /** Binds an ability id (the activity type Temporal records) to the extension point method that does the work. */
 export interface StepDefinition {

@@ -1,4 +1,4 @@
-import { InventoryExtPt } from '../../extensions/points';
+import { InventoryExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 // TCC try and, beside it, its cancel.

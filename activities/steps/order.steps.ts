@@ -1,4 +1,4 @@
-import { OrderCheckExtPt, OrderStoreExtPt } from '../../extensions/points';
+import { OrderCheckExtPt, OrderStoreExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 export const orderValidate = step('order.validate', OrderCheckExtPt, 'validate');

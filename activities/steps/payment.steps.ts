@@ -1,4 +1,4 @@
-import { PaymentExtPt } from '../../extensions/points';
+import { PaymentExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 // TCC try and, beside it, its cancel.

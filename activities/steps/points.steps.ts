@@ -1,4 +1,4 @@
-import { PointsExtPt } from '../../extensions/points';
+import { PointsExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 // TCC try and, beside it, its cancel.

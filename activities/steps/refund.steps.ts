@@ -1,4 +1,4 @@
-import { RefundExtPt } from '../../extensions/points';
+import { RefundExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 export const refundCreate = step('refund.create', RefundExtPt, 'create');

@@ -1,4 +1,4 @@
-import { SupplierExtPt } from '../../extensions/points';
+import { SupplierExtPt } from '../../extension-points';
 import { step } from './define-step';
 
 // The booking and, beside it, its cancellation.

@@ -5,7 +5,7 @@ import type { AbilityInput } from '../../platform/domain/flow';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { fenced, fenceStatus } from '../../platform/tcc/fence';
-import { CouponExtPt, type StepOutcome } from '../points';
+import { CouponExtPt, type StepOutcome } from '../../extension-points';
 
 /** A coupon's uses as TCC: lock at order, consume at payment, give back on cancel or timeout. */
 @Extension(CouponExtPt)

@@ -6,7 +6,7 @@ import type { OrderStatus } from '../../platform/domain/order-status';
 import { AppError } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, type OrderChange } from '../../platform/repositories/orders';
-import { FulfilmentExtPt, type StepOutcome } from '../points';
+import { FulfilmentExtPt, type StepOutcome } from '../../extension-points';
 
 export interface FulfilmentEvent {
   type: 'SHIPPED' | 'DELIVERED' | 'FAILED';

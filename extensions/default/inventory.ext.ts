@@ -5,7 +5,7 @@ import type { AbilityInput } from '../../platform/domain/flow';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { fenced, fenceStatus } from '../../platform/tcc/fence';
-import { InventoryExtPt, type StepOutcome } from '../points';
+import { InventoryExtPt, type StepOutcome } from '../../extension-points';
 
 interface Line {
   sku_id: string;

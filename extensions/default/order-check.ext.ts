@@ -5,7 +5,7 @@ import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flo
 import { applyDeposit, priceOrder } from '../../platform/domain/pricing';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
-import { OrderCheckExtPt, type StepOutcome } from '../points';
+import { OrderCheckExtPt, type StepOutcome } from '../../extension-points';
 
 /**
  * The shared checks every line gets: the buyer exists, the goods exist and can be

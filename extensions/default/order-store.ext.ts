@@ -10,7 +10,7 @@ import { appendEvent } from '../../platform/repositories/outbox';
 import { changeOrder, insertOrders, lockOrder, type OrderChange } from '../../platform/repositories/orders';
 import { fenced } from '../../platform/tcc/fence';
 import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
-import { OrderStoreExtPt, type StepOutcome } from '../points';
+import { OrderStoreExtPt, type StepOutcome } from '../../extension-points';
 import { assertWithinPerUserLimit } from './purchase-limit';
 
 /** Writes the order and moves it through the state machine; every step is idempotent under retry. */

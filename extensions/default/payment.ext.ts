@@ -8,7 +8,7 @@ import type { OrderRow } from '../../platform/repositories/orders';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { payBack } from '../../platform/repositories/refunds';
 import { fenced } from '../../platform/tcc/fence';
-import { PaymentExtPt, type StepOutcome } from '../points';
+import { PaymentExtPt, type StepOutcome } from '../../extension-points';
 
 /**
  * Payment as TCC (the seed's "freeze before deduct"): freeze moves the payable amount

@@ -6,7 +6,7 @@ import { businessRule, invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, lockOrder } from '../../platform/repositories/orders';
 import { applyToItems, priceRefundLines, type RefundLine } from '../../platform/repositories/refunds';
-import { RefundExtPt, type StepOutcome } from '../points';
+import { RefundExtPt, type StepOutcome } from '../../extension-points';
 
 interface RefundRequest {
   refundId: string;

@@ -6,7 +6,7 @@ import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { fenced, fenceStatus } from '../../platform/tcc/fence';
 import { DefaultInventoryExt } from '../default/inventory.ext';
-import { InventoryExtPt, type StepOutcome } from '../points';
+import { InventoryExtPt, type StepOutcome } from '../../extension-points';
 
 interface Reservation {
   order_id: string;

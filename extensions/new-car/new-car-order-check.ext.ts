@@ -5,7 +5,7 @@ import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flo
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { DefaultOrderCheckExt } from '../default/order-check.ext';
-import { OrderCheckExtPt, type StepOutcome } from '../points';
+import { OrderCheckExtPt, type StepOutcome } from '../../extension-points';
 
 /**
  * New cars are handed over at a 4S store: the order names the store (scene.storeId),

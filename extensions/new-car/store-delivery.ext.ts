@@ -7,7 +7,7 @@ import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { DefaultFulfilmentExt, type FulfilmentEvent } from '../default/fulfilment.ext';
-import { FulfilmentExtPt } from '../points';
+import { FulfilmentExtPt } from '../../extension-points';
 
 /**
  * Store delivery (到店交付) of new cars. The 4S store reports SHIPPED when the car is

@@ -7,7 +7,7 @@ import { ensureAccount, merchantAccountId, post, type Movement } from '../../pla
 import type { OrderRow } from '../../platform/repositories/orders';
 import { payBack } from '../../platform/repositories/refunds';
 import { fenced, type TccPhase } from '../../platform/tcc/fence';
-import { PointsExtPt, type StepOutcome } from '../points';
+import { PointsExtPt, type StepOutcome } from '../../extension-points';
 
 /** Points held for orders between deduct and confirm: the points' "frozen" column. */
 export const POINTS_ESCROW_ACCOUNT = 'platform:points-escrow';

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/knex';
 import type { AbilityInput } from '../../platform/domain/flow';
-import type { StepOutcome, SupplierExtPt } from '../points';
+import type { StepOutcome, SupplierExtPt } from '../../extension-points';
 import { SimulatedSupplier, type Booking, type SupplierKind, type SupplierLine } from './simulated-supplier';
 
 /**

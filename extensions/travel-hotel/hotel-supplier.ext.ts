@@ -3,7 +3,7 @@ import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import { Extension } from '../../platform/registry/extension-decorator';
-import { SupplierExtPt } from '../points';
+import { SupplierExtPt } from '../../extension-points';
 import type { SupplierLine } from '../suppliers/simulated-supplier';
 import { SupplierBookingExt } from '../suppliers/supplier-booking.ext';
 

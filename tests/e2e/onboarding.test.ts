@@ -75,7 +75,7 @@ import type { AbilityInput, CreateOrderRequest } from ${p('platform/domain/flow'
 import { businessRule } from ${p('platform/errors/app-error')};
 import { Extension } from ${p('platform/registry/extension-decorator')};
 import { DefaultOrderCheckExt } from ${p('extensions/default/order-check.ext')};
-import { OrderCheckExtPt, type StepOutcome } from ${p('extensions/points')};
+import { OrderCheckExtPt, type StepOutcome } from ${p('extension-points')};
 
 /** Gift cards: at most 5 cards per order (a fraud rule of the line), then the shared checks. */
 @Extension(OrderCheckExtPt, { bizId: '${LINE}' })
@@ -115,7 +115,7 @@ function mentions(needle: string): string[] {
       else if (fs.readFileSync(full, 'utf8').includes(needle)) hits.push(path.relative(ROOT, full));
     }
   };
-  for (const d of ['workflows', 'activities', 'platform', 'extensions', 'config']) walk(path.join(ROOT, d));
+  for (const d of ['workflows', 'activities', 'extension-points', 'platform', 'extensions', 'config']) walk(path.join(ROOT, d));
   return hits;
 }
 

@@ -1,4 +1,4 @@
-import { extensionPoint } from '../../platform/registry/extension-point';
+import { extensionPoint } from '../platform/registry/extension-point';
 import type { StepMethod } from './step-outcome';
 
 /** Writes the order's own state: draft, void, activate and the status transitions. */

@@ -1,4 +1,4 @@
-import type { AbilityInput } from '../../platform/domain/flow';
+import type { AbilityInput } from '../platform/domain/flow';
 
 /** What an extension method returns to the flow: values for later steps, and a line for the history. */
 export interface StepOutcome {

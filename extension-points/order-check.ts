@@ -1,4 +1,4 @@
-import { extensionPoint } from '../../platform/registry/extension-point';
+import { extensionPoint } from '../platform/registry/extension-point';
 import type { StepMethod } from './step-outcome';
 
 /**
