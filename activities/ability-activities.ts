@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { AbilityInput, AbilityResult } from '../platform/domain/flow';
 import { AppError } from '../platform/errors/app-error';
 import { NO_FAULTS, type FaultInjector } from '../platform/faults';
-import { ABILITIES } from '../platform/flows/catalog';
+import { ABILITIES, type Ability } from '../abilities';
+import type { StepOutcome } from '../extension-points';
 import { ExtensionNotFoundError, type ExtensionRegistry } from '../platform/registry/extension-registry';
 import { FenceViolation } from '../platform/tcc/fence';
-import { STEPS } from './steps';
 
 export type AbilityActivity = (input: AbilityInput) => Promise<AbilityResult>;
 
@@ -18,26 +18,27 @@ export type AbilityActivity = (input: AbilityInput) => Promise<AbilityResult>;
  * extension call, on this same path, so tests can prove every retry is harmless.
  */
 export function createAbilityActivities(registry: ExtensionRegistry, faults: FaultInjector = NO_FAULTS): Record<string, AbilityActivity> {
-  const byId = new Map(STEPS.map((s) => [s.id, s]));
-  for (const spec of ABILITIES) {
-    const def = byId.get(spec.id);
-    if (!def) throw new Error(`ability ${spec.id} (platform/flows/catalog.ts) has no step in activities/steps`);
-    if (def.extPt.name !== spec.extPt) throw new Error(`ability ${spec.id} calls ${def.extPt.name} but the catalog says ${spec.extPt}`);
-  }
   return Object.fromEntries(
-    STEPS.map((def) => [
-      def.id,
+    ABILITIES.map((ability) => [
+      ability.id,
       async (input: AbilityInput): Promise<AbilityResult> => {
         try {
-          const ext = registry.resolve<Record<string, (i: AbilityInput) => Promise<{ output?: Record<string, unknown>; detail?: string }>>>(def.extPt as never, input.identity, input.useCase);
-          const outcome = await faults.around(`activity ${def.id}`, () => ext.impl[def.method](input));
-          return { extension: ext.name, output: outcome.output, detail: outcome.detail, useCase: input.useCase, phase: input.phase };
+          const { extension, outcome } = await faults.around(`activity ${ability.id}`, () => runAbility(registry, ability, input));
+          return { extension, output: outcome.output, detail: outcome.detail, useCase: input.useCase, phase: input.phase };
         } catch (err) {
           throw toFailure(err);
         }
       },
     ]),
   );
+}
+
+/** Runs an ability for the order's identity and use case: its definition maps the activity input onto the extension point's typed call. */
+export async function runAbility(registry: ExtensionRegistry, ability: Ability, input: AbilityInput): Promise<{ extension: string; outcome: StepOutcome }> {
+  const ext = registry.resolve(ability.extensionPoint, input.identity, input.useCase);
+  const order = { orderId: input.orderId, payOrderId: input.payOrderId, identity: input.identity, config: input.config };
+  const outcome = await ability.run(ext.impl, { order, call: { xid: input.xid, ability: ability.id }, args: input.args, ctx: input.ctx });
+  return { extension: ext.name, outcome };
 }
 
 export function toFailure(err: unknown): unknown {

@@ -1,5 +1,6 @@
+import type { CreateOrderRequest } from '../platform/domain/flow';
 import { extensionPoint } from '../platform/registry/extension-point';
-import type { StepMethod } from './step-outcome';
+import type { OrderRef, StepOutcome } from './step-outcome';
 
 /**
  * Checks an order request before anything is held: the buyer, the goods, the scene
@@ -7,6 +8,6 @@ import type { StepMethod } from './step-outcome';
  * price the order (output: `priced`, see PricedOrder).
  */
 export interface OrderCheckExtPt {
-  validate: StepMethod;
+  checkOrder(order: OrderRef, request: CreateOrderRequest): Promise<StepOutcome>;
 }
 export const OrderCheckExtPt = extensionPoint<OrderCheckExtPt>('OrderCheckExtPt');

@@ -1,5 +1,5 @@
 import { extensionPoint } from '../platform/registry/extension-point';
-import type { StepMethod } from './step-outcome';
+import type { OrderRef, StepOutcome } from './step-outcome';
 
 /**
  * A line whose goods someone else holds (hotel rooms, flight seats): book at order
@@ -7,8 +7,8 @@ import type { StepMethod } from './step-outcome';
  * call must be idempotent by the order id, as a supplier's partner API is.
  */
 export interface SupplierExtPt {
-  book: StepMethod;
-  confirm: StepMethod;
-  cancelBooking: StepMethod;
+  book(order: OrderRef): Promise<StepOutcome>;
+  confirm(order: OrderRef): Promise<StepOutcome>;
+  cancelBooking(order: OrderRef): Promise<StepOutcome>;
 }
 export const SupplierExtPt = extensionPoint<SupplierExtPt>('SupplierExtPt');

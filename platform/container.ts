@@ -4,7 +4,7 @@ import type { Db } from './db/knex';
 import { TYPES } from './db/tokens';
 import type { PlatformConfig } from './config/platform-config';
 import { ExtensionRegistry } from './registry/extension-registry';
-import { ABILITY_BY_ID } from './flows/catalog';
+import { ABILITY_BY_ID } from '../abilities';
 import { ConfigError, displayPath } from './config/load-yaml';
 import { ExtensionNotFoundError } from './registry/extension-registry';
 import { USE_CASES } from './domain/identity';
@@ -25,13 +25,13 @@ export function buildRegistry(db: Db, config: PlatformConfig, extensions: readon
     for (const useCase of USE_CASES) {
       const found = config.flows.lookup(identity, useCase);
       for (const step of found?.steps ?? []) {
-        for (const ability of [step.ability, step.compensation].filter(Boolean) as string[]) {
-          const extPt = ABILITY_BY_ID.get(ability)!.extPt;
+        for (const ability of step.undo ? [step.ability, step.undo.ability] : [step.ability]) {
+          const extPt = ABILITY_BY_ID.get(ability)!.extensionPoint;
           try {
-            registry.resolve({ name: extPt }, identity, useCase);
+            registry.resolve(extPt, identity, useCase);
           } catch (err) {
             if (err instanceof ExtensionNotFoundError) {
-              throw new ConfigError(displayPath(config.flows.file), found!.key, `ability "${ability}" needs an implementation of ${extPt} for ${identity.bizId}/${identity.scenario}: ${err.message}`);
+              throw new ConfigError(displayPath(config.flows.file), found!.key, `ability "${ability}" needs an implementation of ${extPt.name} for ${identity.bizId}/${identity.scenario}: ${err.message}`);
             }
             throw err;
           }

@@ -1,6 +1,5 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { ABILITY_BY_ID } from '../platform/flows/catalog';
-import type { AbilityInput, AbilityResult, FlowStep, OrderWorkflowInput } from '../platform/domain/flow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { AbilityInput, AbilityResult, FlowArgs, FlowOutputs, FlowStep, OrderWorkflowInput } from '../platform/domain/flow';
 import type { UseCase } from '../platform/domain/identity';
 
 type Ability = (input: AbilityInput) => Promise<AbilityResult>;
@@ -18,7 +17,7 @@ const MUST_SUCCEED = {
 } as const;
 const actions = proxyActivities<Record<string, Ability>>(FORWARD);
 const mustSucceed = proxyActivities<Record<string, Ability>>(MUST_SUCCEED);
-// The same, as local activities, for abilities the catalog marks `local` (platform/flows/catalog.ts).
+// The same, as local activities, for abilities defined `local` (abilities/define-ability.ts).
 const localActions = proxyLocalActivities<Record<string, Ability>>(FORWARD);
 const localMustSucceed = proxyLocalActivities<Record<string, Ability>>(MUST_SUCCEED);
 
@@ -36,14 +35,9 @@ const localMustSucceed = proxyLocalActivities<Record<string, Ability>>(MUST_SUCC
  */
 export type FlowContext = 'body' | 'update';
 
-/**
- * The proxy an ability runs through, and whether it runs locally. Local activities came
- * with workflow changes: `patched` keeps histories recorded before each replaying as they ran.
- */
-function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext, accepted: boolean): { run: Record<string, Ability>; local: boolean } {
-  const spec = ABILITY_BY_ID.get(ability);
-  const markedLocal = Boolean(spec?.local) || (spec?.localUntilPatch !== undefined && !patched(spec.localUntilPatch));
-  const local = markedLocal && (context === 'body' ? patched('abilities-as-local-activities') : accepted && patched('local-activities-after-acceptance'));
+/** The proxy an ability runs through: a `local` one runs locally in the body, and in an update once it was accepted. */
+function proxyFor(markedLocal: boolean | undefined, mustSucceedNow: boolean, context: FlowContext, accepted: boolean): { run: Record<string, Ability>; local: boolean } {
+  const local = Boolean(markedLocal) && (context === 'body' || accepted);
   if (local) return { run: mustSucceedNow ? localMustSucceed : localActions, local };
   return { run: mustSucceedNow ? mustSucceed : actions, local };
 }
@@ -51,7 +45,7 @@ function proxyFor(ability: string, mustSucceedNow: boolean, context: FlowContext
 export interface FlowRun {
   useCase: UseCase;
   xid: string;
-  args: Record<string, unknown>;
+  args: FlowArgs;
   /** Steps from this index on run with unlimited retries (past the point of no return). */
   pointOfNoReturn?: number;
   /** Where the flow runs (see FlowContext): update handlers start with regular activities. */
@@ -59,37 +53,31 @@ export interface FlowRun {
 }
 
 /**
- * Runs a flow's abilities in order as activities. A step's compensation is pushed once
- * the step succeeded; if a later step fails, the compensations run in reverse inside a
- * non-cancellable scope and the failure is rethrown.
+ * Runs a flow's abilities in order as activities. A step's undo (captured with the
+ * flow from the ability's definition) is pushed once the step succeeded; if a later
+ * step fails, the undos run in reverse inside a non-cancellable scope and the failure
+ * is rethrown.
  */
-export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<Record<string, unknown>> {
+export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<FlowOutputs> {
   const steps: FlowStep[] = order.flows[run.useCase];
-  const ctx: Record<string, unknown> = {};
-  const compensations: string[] = [];
-  const inputFor = (ability: string, phase: AbilityInput['phase']) => abilityInput(order, run.useCase, ability, phase, run.xid, run.args, ctx);
+  const ctx: FlowOutputs = {};
+  const undos: NonNullable<FlowStep['undo']>[] = [];
   const noReturnFrom = run.pointOfNoReturn ?? steps.length;
   // In an update handler: whether a regular activity has completed (the acceptance is durable).
   let accepted = false;
   // A workflow task lost with its worker is run again, local steps and all, and a step may
   // answer differently the second time: this execution can fail before a step that the
   // lost one had done. So once this execution has reached a local step (a lost one can
-  // only have gone further from there), a failure undoes every compensable step of the
+  // only have gone further from there), a failure undoes every undoable step of the
   // flow, newest first; fences turn those that never ran into empty rollbacks (and refuse
   // their late tries). A failure before any local step undoes only what succeeded.
-  const mayRunLocally = steps.some((s) => ABILITY_BY_ID.get(s.ability)?.local);
-  const everyCompensation = steps.flatMap((s) => (s.compensation ? [s.compensation] : [])).reverse();
+  const everyUndo = steps.flatMap((s) => (s.undo ? [s.undo] : [])).reverse();
   let reachedLocal = false;
-  const undoList = () => {
-    if (!mayRunLocally || !patched('compensate-every-step-after-local')) return compensations;
-    // Histories recorded before this patch undid every step whether or not a local one was reached.
-    return reachedLocal || !patched('compensate-all-only-after-a-local-step') ? everyCompensation : compensations;
-  };
-  const call = async (ability: string, mustSucceedNow: boolean, phase: AbilityInput['phase']) => {
-    const proxy = proxyFor(ability, mustSucceedNow, run.context, accepted);
+  const call = async (ability: string, markedLocal: boolean | undefined, mustSucceedNow: boolean, phase: AbilityInput['phase']) => {
+    const proxy = proxyFor(markedLocal, mustSucceedNow, run.context, accepted);
     if (proxy.local) reachedLocal = true;
     try {
-      return await proxy.run[ability](inputFor(ability, phase));
+      return await proxy.run[ability](abilityInput(order, run.useCase, ability, phase, run.xid, run.args, ctx));
     } finally {
       if (!proxy.local) accepted = true; // scheduled, so the task that accepted the update completed
     }
@@ -97,16 +85,16 @@ export async function runFlow(order: OrderWorkflowInput, run: FlowRun): Promise<
 
   for (const [i, step] of steps.entries()) {
     try {
-      const result = await call(step.ability, i >= noReturnFrom, 'action');
+      const result = await call(step.ability, step.local, i >= noReturnFrom, 'action');
       Object.assign(ctx, result.output ?? {});
-      if (step.compensation) compensations.unshift(step.compensation);
+      if (step.undo) undos.unshift(step.undo);
     } catch (err) {
       // A fault (not a business refusal) may have left the step half-known: its own
-      // compensation runs too, and the fence turns it into an empty rollback if nothing happened.
-      if (step.compensation && !isBusinessRefusal(err)) compensations.unshift(step.compensation);
-      const undo = undoList();
+      // undo runs too, and the fence turns it into an empty rollback if nothing happened.
+      if (step.undo && !isBusinessRefusal(err)) undos.unshift(step.undo);
+      const undo = reachedLocal ? everyUndo : undos;
       await CancellationScope.nonCancellable(async () => {
-        for (const c of undo) await call(c, true, 'compensation');
+        for (const u of undo) await call(u.ability, u.local, true, 'compensation');
       });
       throw err;
     }
@@ -138,11 +126,11 @@ export function refusal(status: number, code: string, message: string): Applicat
 }
 
 /** Runs one ability outside a configured flow (refund requests and rejections are fixed steps, run from update handlers). */
-export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown>): Promise<AbilityResult> {
-  return proxyFor(ability, false, 'update', false).run[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
+export async function runAbility(order: OrderWorkflowInput, useCase: UseCase, ability: string, xid: string, args: FlowArgs): Promise<AbilityResult> {
+  return actions[ability](abilityInput(order, useCase, ability, 'action', xid, args, {}));
 }
 
 /** The input every ability activity receives: the order's identity and captured configuration, and the step's data. */
-function abilityInput(order: OrderWorkflowInput, useCase: UseCase, ability: string, phase: AbilityInput['phase'], xid: string, args: Record<string, unknown>, ctx: Record<string, unknown>): AbilityInput {
+function abilityInput(order: OrderWorkflowInput, useCase: UseCase, ability: string, phase: AbilityInput['phase'], xid: string, args: FlowArgs, ctx: FlowOutputs): AbilityInput {
   return { orderId: order.orderId, payOrderId: order.payOrderId, identity: order.identity, config: order.config, useCase, ability, phase, xid, args, ctx };
 }

@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { OrderWorkflowInput } from '../platform/domain/flow';
+import type { FlowArgs, OrderWorkflowInput } from '../platform/domain/flow';
 import { isCancellable, isFinal, isRefundable, type OrderStatus } from '../platform/domain/order-status';
 import { refusal, runAbility, runFlow, toUpdateFailure, type FlowContext, type FlowRun } from './flow-interpreter';
 import * as msg from './messages';
@@ -40,14 +40,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       busy = false;
     }
   };
-  const flow = async (context: FlowContext, useCase: FlowRun['useCase'], xid: string, args: Record<string, unknown> = {}, pointOfNoReturn?: number) => {
+  const flow = async (context: FlowContext, useCase: FlowRun['useCase'], xid: string, args: FlowArgs = {}, pointOfNoReturn?: number) => {
     try {
       return await runFlow(input, { useCase, xid, args, pointOfNoReturn, context });
     } catch (err) {
       throw toUpdateFailure(err);
     }
   };
-  const single = async (ability: string, xid: string, args: Record<string, unknown>) => {
+  const single = async (ability: string, xid: string, args: FlowArgs) => {
     try {
       return await runAbility(input, 'order.refund', ability, xid, args);
     } catch (err) {
@@ -67,7 +67,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     return ack();
   });
 
-  const pay = (method: string, args: Record<string, unknown>) =>
+  const pay = (method: string, args: FlowArgs) =>
     exclusive(async () => {
       if (status !== 'PENDING_PAYMENT') {
         if (['PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED'].includes(status)) return ack(true);

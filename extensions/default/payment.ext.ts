@@ -1,17 +1,16 @@
 import { inject } from 'inversify';
 import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput } from '../../platform/domain/flow';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { channelAccountId, ensureAccount, merchantAccountId, post, type Movement } from '../../platform/repositories/accounts';
 import type { OrderRow } from '../../platform/repositories/orders';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { payBack } from '../../platform/repositories/refunds';
 import { fenced } from '../../platform/tcc/fence';
-import { PaymentExtPt, type StepOutcome } from '../../extension-points';
+import { PaymentExtPt, type OrderRef, type PayBack, type StepCall, type StepOutcome } from '../../extension-points';
 
 /**
- * Payment as TCC (the seed's "freeze before deduct"): freeze moves the payable amount
+ * Payment as TCC ("freeze before deduct"): freeze moves the payable amount
  * from the buyer's balance (or from the payment channel) into the buyer's frozen
  * amount; confirm settles it to the line's merchant account; unfreeze gives it back.
  * Every movement is double-entry in the ledger and fenced per pay attempt.
@@ -20,16 +19,16 @@ import { PaymentExtPt, type StepOutcome } from '../../extension-points';
 export class DefaultPaymentExt implements PaymentExtPt {
   constructor(@inject(TYPES.Db) private readonly db: Db) {}
 
-  async freeze(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'try', 'PAYMENT_FREEZE', (o, p, method) =>
+  async freeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
+    return this.phase(order, call, method, 'try', 'PAYMENT_FREEZE', (o, p, method) =>
       method === 'channel'
         ? [{ accountId: channelAccountId(), balance: -p }, { accountId: o.user_id, frozen: p }]
         : [{ accountId: o.user_id, balance: -p, frozen: p }],
     );
   }
 
-  async unfreeze(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'cancel', 'PAYMENT_UNFREEZE', (o, p, method) =>
+  async unfreeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
+    return this.phase(order, call, method, 'cancel', 'PAYMENT_UNFREEZE', (o, p, method) =>
       method === 'channel'
         ? [{ accountId: o.user_id, frozen: -p }, { accountId: channelAccountId(), balance: p }]
         : [{ accountId: o.user_id, balance: p, frozen: -p }],
@@ -37,9 +36,11 @@ export class DefaultPaymentExt implements PaymentExtPt {
   }
 
   /** Settles to the merchant; `PaymentSettled` (the accounting journal's sale) is written with the posting. */
-  async confirm(input: AbilityInput): Promise<StepOutcome> {
+  async confirm(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
     return this.phase(
-      input,
+      order,
+      call,
+      method,
       'confirm',
       'PAYMENT_CONFIRM',
       (o, p) => [
@@ -54,9 +55,9 @@ export class DefaultPaymentExt implements PaymentExtPt {
    * Pays money back: the amount of the named refund, or everything not yet refunded
    * (cancel after payment, fulfilment failure), which is also recorded as a refund.
    */
-  async refund(input: AbilityInput): Promise<StepOutcome> {
+  async refund(order: OrderRef, call: StepCall, what: PayBack): Promise<StepOutcome> {
     return this.db.transaction((trx) =>
-      payBack(trx, input, 'REFUND', (order, amount) => [
+      payBack(trx, order.orderId, call.ability, what, 'REFUND', (order, amount) => [
         { accountId: merchantAccountId(order.biz_id), balance: -amount },
         { accountId: order.payment_method === 'channel' ? channelAccountId() : order.user_id, balance: amount },
       ]),
@@ -64,22 +65,23 @@ export class DefaultPaymentExt implements PaymentExtPt {
   }
 
   private async phase(
-    input: AbilityInput,
+    ref: OrderRef,
+    call: StepCall,
+    method: string,
     phase: 'try' | 'confirm' | 'cancel',
     entryType: string,
     movements: (o: OrderRow, amount: number, method: string) => Movement[],
     event?: string,
   ): Promise<StepOutcome> {
-    const method = String(input.args.method ?? 'balance');
     return this.db.transaction(async (trx: Tx) => {
-      const order = await trx<OrderRow>('orders').where({ order_id: input.orderId }).first();
-      if (!order) throw new Error(`order ${input.orderId} not found`);
+      const order = await trx<OrderRow>('orders').where({ order_id: ref.orderId }).first();
+      if (!order) throw new Error(`order ${ref.orderId} not found`);
       await ensureAccount(trx, merchantAccountId(order.biz_id), 'merchant');
       if (method === 'channel') await ensureAccount(trx, channelAccountId(), 'external');
       const amount = order.payable_amount;
-      const outcome = await fenced(trx, { xid: input.xid, branch: 'payment' }, phase, input.ability, async () => {
-        await post(trx, input.xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount, method));
-        if (event) await appendEvent(trx, 'order', order.order_id, event, { orderId: order.order_id, bizId: order.biz_id, scenario: order.scenario, amount, method, xid: input.xid });
+      const outcome = await fenced(trx, { xid: call.xid, branch: 'payment' }, phase, call.ability, async () => {
+        await post(trx, call.xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount, method));
+        if (event) await appendEvent(trx, 'order', order.order_id, event, { orderId: order.order_id, bizId: order.biz_id, scenario: order.scenario, amount, method, xid: call.xid });
       });
       return { detail: outcome.applied ? `${entryType.toLowerCase().replace('payment_', '')} ${amount} (${method})` : `fence: ${outcome.reason}` };
     });

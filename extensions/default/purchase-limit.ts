@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/db/knex';
-import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flow';
+import type { CreateOrderRequest } from '../../platform/domain/flow';
+import type { OrderRef } from '../../extension-points';
 import { businessRule } from '../../platform/errors/app-error';
 
 /** Orders that no longer hold anything count nothing towards a limit. */
@@ -11,10 +12,10 @@ const NOT_COUNTED = ['VOIDED', 'CLOSED', 'CANCELLED'];
  * included. Called in the draft's transaction under a per-buyer advisory lock, so two
  * concurrent orders of one buyer cannot both slip under the limit.
  */
-export async function assertWithinPerUserLimit(trx: Tx, input: AbilityInput, request: CreateOrderRequest): Promise<void> {
-  const limit = input.config.perUserLimit;
+export async function assertWithinPerUserLimit(trx: Tx, order: OrderRef, request: CreateOrderRequest): Promise<void> {
+  const limit = order.config.perUserLimit;
   if (!limit) return;
-  const { bizId, scenario } = input.identity;
+  const { bizId, scenario } = order.identity;
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`per-user-limit:${bizId}:${scenario}:${request.userId}`]);
   const wanted = new Map<string, number>();
   for (const item of request.items) wanted.set(item.skuId, (wanted.get(item.skuId) ?? 0) + item.quantity);

@@ -1,19 +1,13 @@
 import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput } from '../../platform/domain/flow';
+import type { RefundRequest } from '../../platform/domain/flow';
 import { businessRule, invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, lockOrder } from '../../platform/repositories/orders';
 import { applyToItems, priceRefundLines, type RefundLine } from '../../platform/repositories/refunds';
-import { RefundExtPt, type StepOutcome } from '../../extension-points';
+import { RefundExtPt, type OrderRef, type StepOutcome } from '../../extension-points';
 
-interface RefundRequest {
-  refundId: string;
-  items: { orderItemId: string; quantity: number }[];
-  reason: string;
-  returnGoods: boolean;
-}
 
 /**
  * Refund requests. One may be pending per order at a time, so amounts priced at
@@ -23,32 +17,31 @@ interface RefundRequest {
 export class DefaultRefundExt implements RefundExtPt {
   constructor(@inject(TYPES.Db) private readonly db: Db) {}
 
-  async create(input: AbilityInput): Promise<StepOutcome> {
-    const req = input.args as unknown as RefundRequest;
+  async create(ref: OrderRef, req: RefundRequest): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
       if (await trx('refunds').where({ refund_id: req.refundId }).first('refund_id')) return { detail: 'already requested' };
-      const order = await lockOrder(trx, input.orderId);
-      const pending = await trx('refunds').where({ order_id: input.orderId, status: 'REQUESTED' }).first('refund_id');
+      const order = await lockOrder(trx, ref.orderId);
+      const pending = await trx('refunds').where({ order_id: ref.orderId, status: 'REQUESTED' }).first('refund_id');
       if (pending) throw invalidState(`refund ${pending.refund_id} of this order is still pending`);
-      const rows = await trx('order_items').where({ order_id: input.orderId });
+      const rows = await trx('order_items').where({ order_id: ref.orderId });
       const seen = new Set<string>();
       req.items.forEach((item, i) => {
         const row = rows.find((r) => r.order_item_id === item.orderItemId);
-        if (!row) throw businessRule('ITEM_NOT_IN_ORDER', `item ${item.orderItemId} is not part of order ${input.orderId}`, [{ field: `items[${i}].orderItemId`, message: 'not in this order' }]);
+        if (!row) throw businessRule('ITEM_NOT_IN_ORDER', `item ${item.orderItemId} is not part of order ${ref.orderId}`, [{ field: `items[${i}].orderItemId`, message: 'not in this order' }]);
         if (seen.has(item.orderItemId)) throw businessRule('REFUND_EXCEEDS_PURCHASE', `item ${item.orderItemId} is listed twice`, [{ field: `items[${i}].orderItemId`, message: 'listed twice' }]);
         seen.add(item.orderItemId);
         if (item.quantity > row.quantity - row.refunded_quantity) {
           throw businessRule('REFUND_EXCEEDS_PURCHASE', `only ${row.quantity - row.refunded_quantity} unit(s) of item ${item.orderItemId} can still be refunded`, [{ field: `items[${i}].quantity`, message: 'more than was bought' }]);
         }
       });
-      const lines = await priceRefundLines(trx, input.orderId, req.items);
+      const lines = await priceRefundLines(trx, ref.orderId, req.items);
       const amount = lines.reduce((a, l) => a + l.amount, 0);
       if (amount > order.paid_amount - order.refunded_amount) {
         throw businessRule('REFUND_EXCEEDS_PAYMENT', `refund of ${amount} exceeds the ${order.paid_amount - order.refunded_amount} still refundable`);
       }
       await trx('refunds').insert({
         refund_id: req.refundId,
-        order_id: input.orderId,
+        order_id: ref.orderId,
         status: 'REQUESTED',
         amount,
         reason: req.reason ?? '',
@@ -56,33 +49,31 @@ export class DefaultRefundExt implements RefundExtPt {
         items: JSON.stringify(lines),
         kind: 'REQUEST',
       });
-      await changeOrder(trx, input.orderId, { refund_status: 'REQUESTED' }, { reason: `refund ${req.refundId} requested`, event: 'RefundRequested', eventPayload: { refundId: req.refundId, amount } });
+      await changeOrder(trx, ref.orderId, { refund_status: 'REQUESTED' }, { reason: `refund ${req.refundId} requested`, event: 'RefundRequested', eventPayload: { refundId: req.refundId, amount } });
       return { output: { amount }, detail: `requested ${amount}` };
     });
   }
 
-  async reject(input: AbilityInput): Promise<StepOutcome> {
-    const refundId = String(input.args.refundId);
+  async reject(ref: OrderRef, refundId: string): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      const order = await lockOrder(trx, input.orderId);
+      const order = await lockOrder(trx, ref.orderId);
       const updated = await trx('refunds').where({ refund_id: refundId, status: 'REQUESTED' }).update({ status: 'REJECTED', updated_at: trx.fn.now() });
       if (updated === 0) return { detail: 'not pending' };
       const status = order.refunded_amount === 0 ? 'REJECTED' : order.refunded_amount === order.paid_amount ? 'FULL' : 'PARTIAL';
-      await changeOrder(trx, input.orderId, { refund_status: status }, { reason: `refund ${refundId} rejected`, event: 'RefundRejected', eventPayload: { refundId } });
+      await changeOrder(trx, ref.orderId, { refund_status: status }, { reason: `refund ${refundId} rejected`, event: 'RefundRejected', eventPayload: { refundId } });
       return { detail: `rejected ${refundId}` };
     });
   }
 
-  async complete(input: AbilityInput): Promise<StepOutcome> {
-    const refundId = String(input.args.refundId);
+  async complete(ref: OrderRef, refundId: string): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      const order = await lockOrder(trx, input.orderId);
+      const order = await lockOrder(trx, ref.orderId);
       const refund = await trx('refunds').where({ refund_id: refundId }).forUpdate().first();
       if (refund.status === 'REFUNDED') return { detail: 'already refunded' };
       await applyToItems(trx, refund.items as RefundLine[]);
       await trx('refunds').where({ refund_id: refundId }).update({ status: 'REFUNDED', updated_at: trx.fn.now() });
       const status = order.refunded_amount >= order.paid_amount ? 'FULL' : 'PARTIAL';
-      await changeOrder(trx, input.orderId, { refund_status: status }, { reason: `refund ${refundId} paid`, event: 'RefundCompleted', eventPayload: { refundId, amount: Number(refund.amount) } });
+      await changeOrder(trx, ref.orderId, { refund_status: status }, { reason: `refund ${refundId} paid`, event: 'RefundCompleted', eventPayload: { refundId, amount: Number(refund.amount) } });
       return { detail: `refund ${refundId} of ${refund.amount} completed` };
     });
   }

@@ -1,12 +1,11 @@
 import { inject } from 'inversify';
 import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput } from '../../platform/domain/flow';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { fenced, fenceStatus } from '../../platform/tcc/fence';
 import { DefaultInventoryExt } from '../default/inventory.ext';
-import { InventoryExtPt, type StepOutcome } from '../../extension-points';
+import { InventoryExtPt, type OrderRef, type StepCall, type StepOutcome } from '../../extension-points';
 
 interface Reservation {
   order_id: string;
@@ -41,10 +40,10 @@ export class CampaignInventoryExt implements InventoryExtPt {
     this.shelf = new DefaultInventoryExt(db);
   }
 
-  async reserve(input: AbilityInput): Promise<StepOutcome> {
+  async reserve(order: OrderRef, call: StepCall): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      const r = await reservationOf(trx, input.orderId);
-      const outcome = await fenced(trx, { xid: input.orderId, branch: 'inventory' }, 'try', input.ability, async () => {
+      const r = await reservationOf(trx, order.orderId);
+      const outcome = await fenced(trx, { xid: order.orderId, branch: 'inventory' }, 'try', call.ability, async () => {
         // Only the hot path sells campaign units; it records this try itself.
         if (!r) throw businessRule('FLASH_SALE_ONLY', 'flash-sale units are sold only through POST /v1/flash-sales/{campaignId}/orders', [{ field: 'scene.campaignId', message: 'order through the flash sale' }]);
       });
@@ -52,10 +51,10 @@ export class CampaignInventoryExt implements InventoryExtPt {
     });
   }
 
-  async commit(input: AbilityInput): Promise<StepOutcome> {
+  async commit(order: OrderRef, call: StepCall): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      const r = (await reservationOf(trx, input.orderId, true))!;
-      const outcome = await fenced(trx, { xid: input.orderId, branch: 'inventory' }, 'confirm', input.ability, async () => {
+      const r = (await reservationOf(trx, order.orderId, true))!;
+      const outcome = await fenced(trx, { xid: order.orderId, branch: 'inventory' }, 'confirm', call.ability, async () => {
         for (const [bucket, q] of Object.entries(r.takes)) {
           await bucketRow(trx, r, bucket).update({ reserved: trx.raw('reserved - ?', [q]), sold: trx.raw('sold + ?', [q]) });
         }
@@ -66,18 +65,18 @@ export class CampaignInventoryExt implements InventoryExtPt {
     });
   }
 
-  async release(input: AbilityInput): Promise<StepOutcome> {
+  async release(order: OrderRef, call: StepCall): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      const r = await reservationOf(trx, input.orderId, true);
+      const r = await reservationOf(trx, order.orderId, true);
       if (!r) {
         // Create refused this order (it never won): record the empty rollback, change nothing.
-        const outcome = await fenced(trx, { xid: input.orderId, branch: 'inventory' }, 'cancel', input.ability, async () => undefined);
+        const outcome = await fenced(trx, { xid: order.orderId, branch: 'inventory' }, 'cancel', call.ability, async () => undefined);
         return { detail: `fence: ${outcome.applied ? 'nothing held' : outcome.reason}` };
       }
-      const paid = (await fenceStatus(trx, { xid: input.orderId, branch: 'inventory' })) === 'COMMITTED';
-      const key = paid ? { xid: input.orderId, branch: 'inventory-return' } : { xid: input.orderId, branch: 'inventory' };
+      const paid = (await fenceStatus(trx, { xid: order.orderId, branch: 'inventory' })) === 'COMMITTED';
+      const key = paid ? { xid: order.orderId, branch: 'inventory-return' } : { xid: order.orderId, branch: 'inventory' };
       let where = '';
-      const outcome = await fenced(trx, key, paid ? 'try' : 'cancel', input.ability, async () => {
+      const outcome = await fenced(trx, key, paid ? 'try' : 'cancel', call.ability, async () => {
         const campaign = await trx('flash_sale_campaigns').where({ campaign_id: r.campaign_id }).forShare().first('settled_at');
         const settled = Boolean(campaign.settled_at);
         where = settled ? 'the shelf (the campaign has ended)' : `campaign ${r.campaign_id}`;
@@ -98,12 +97,17 @@ export class CampaignInventoryExt implements InventoryExtPt {
     });
   }
 
-  async restock(input: AbilityInput): Promise<StepOutcome> {
-    return this.shelf.restock(input);
+  async restock(order: OrderRef, refundId: string, call: StepCall): Promise<StepOutcome> {
+    return this.shelf.restock(order, refundId, call);
   }
 
   /** Campaign units are taken on the hot path, before the order exists: nothing is left to take at payment. */
-  async deduct(_input: AbilityInput): Promise<StepOutcome> {
+  async deduct(_order: OrderRef, _call: StepCall): Promise<StepOutcome> {
+    return { detail: 'campaign units were taken when the order was won' };
+  }
+
+  /** Nothing was taken at payment (see deduct): nothing to give back. */
+  async returnDeducted(_order: OrderRef, _call: StepCall): Promise<StepOutcome> {
     return { detail: 'campaign units were taken when the order was won' };
   }
 }

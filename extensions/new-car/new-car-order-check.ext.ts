@@ -1,11 +1,11 @@
 import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput, CreateOrderRequest } from '../../platform/domain/flow';
+import type { CreateOrderRequest } from '../../platform/domain/flow';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { DefaultOrderCheckExt } from '../default/order-check.ext';
-import { OrderCheckExtPt, type StepOutcome } from '../../extension-points';
+import { OrderCheckExtPt, type OrderRef, type StepOutcome } from '../../extension-points';
 
 /**
  * New cars are handed over at a 4S store: the order names the store (scene.storeId),
@@ -21,8 +21,7 @@ export class NewCarOrderCheckExt implements OrderCheckExtPt {
     this.shared = new DefaultOrderCheckExt(db);
   }
 
-  async validate(input: AbilityInput): Promise<StepOutcome> {
-    const request = input.args.request as CreateOrderRequest;
+  async checkOrder(order: OrderRef, request: CreateOrderRequest): Promise<StepOutcome> {
     const storeId = request.scene.storeId;
     if (!storeId) {
       throw businessRule('STORE_REQUIRED', 'a new car is handed over at a 4S store: name it in scene.storeId', [{ field: 'scene.storeId', message: 'required' }]);
@@ -34,7 +33,7 @@ export class NewCarOrderCheckExt implements OrderCheckExtPt {
         throw businessRule('STORE_NOT_SELLING', `store ${storeId} does not sell ${sku.sku_id}`, [{ field: 'scene.storeId', message: `${sku.sku_id} is sold at ${stores.join(', ')}` }]);
       }
     }
-    const outcome = await this.shared.validate(input);
+    const outcome = await this.shared.checkOrder(order, request);
     return { ...outcome, detail: `${outcome.detail}; hand-over at store ${storeId}` };
   }
 }

@@ -2,12 +2,11 @@ import { randomInt } from 'node:crypto';
 import { inject } from 'inversify';
 import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput } from '../../platform/domain/flow';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { DefaultFulfilmentExt, type FulfilmentEvent } from '../default/fulfilment.ext';
-import { FulfilmentExtPt } from '../../extension-points';
+import { FulfilmentExtPt, type OrderRef } from '../../extension-points';
 
 /**
  * Store delivery (到店交付) of new cars. The 4S store reports SHIPPED when the car is
@@ -23,9 +22,9 @@ export class StoreDeliveryExt extends DefaultFulfilmentExt {
     super(db);
   }
 
-  protected override async onEvent(trx: Tx, input: AbilityInput, event: FulfilmentEvent): Promise<string | undefined> {
-    if (event.type === 'SHIPPED') return this.readyAtStore(trx, input.orderId);
-    if (event.type === 'DELIVERED') return this.handOver(trx, input.orderId, event);
+  protected override async onEvent(trx: Tx, order: OrderRef, event: FulfilmentEvent): Promise<string | undefined> {
+    if (event.type === 'SHIPPED') return this.readyAtStore(trx, order.orderId);
+    if (event.type === 'DELIVERED') return this.handOver(trx, order.orderId, event);
     return undefined;
   }
 

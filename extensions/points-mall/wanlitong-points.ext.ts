@@ -1,13 +1,12 @@
 import { inject } from 'inversify';
 import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
-import type { AbilityInput } from '../../platform/domain/flow';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { ensureAccount, merchantAccountId, post, type Movement } from '../../platform/repositories/accounts';
 import type { OrderRow } from '../../platform/repositories/orders';
 import { payBack } from '../../platform/repositories/refunds';
 import { fenced, type TccPhase } from '../../platform/tcc/fence';
-import { PointsExtPt, type StepOutcome } from '../../extension-points';
+import { PointsExtPt, type OrderRef, type PayBack, type StepCall, type StepOutcome } from '../../extension-points';
 
 /** Points held for orders between deduct and confirm: the points' "frozen" column. */
 export const POINTS_ESCROW_ACCOUNT = 'platform:points-escrow';
@@ -22,36 +21,36 @@ export const POINTS_ESCROW_ACCOUNT = 'platform:points-escrow';
 export class WanlitongPointsExt implements PointsExtPt {
   constructor(@inject(TYPES.Db) private readonly db: Db) {}
 
-  async deduct(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'try', 'POINTS_DEDUCT', (o, p) => [{ accountId: o.user_id, points: -p }, { accountId: POINTS_ESCROW_ACCOUNT, points: p }]);
+  async deduct(order: OrderRef, call: StepCall): Promise<StepOutcome> {
+    return this.phase(order, call, 'try', 'POINTS_DEDUCT', (o, p) => [{ accountId: o.user_id, points: -p }, { accountId: POINTS_ESCROW_ACCOUNT, points: p }]);
   }
 
-  async return(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'cancel', 'POINTS_RETURN', (o, p) => [{ accountId: POINTS_ESCROW_ACCOUNT, points: -p }, { accountId: o.user_id, points: p }]);
+  async return(order: OrderRef, call: StepCall): Promise<StepOutcome> {
+    return this.phase(order, call, 'cancel', 'POINTS_RETURN', (o, p) => [{ accountId: POINTS_ESCROW_ACCOUNT, points: -p }, { accountId: o.user_id, points: p }]);
   }
 
-  async confirm(input: AbilityInput): Promise<StepOutcome> {
-    return this.phase(input, 'confirm', 'POINTS_CONFIRM', (o, p) => [{ accountId: POINTS_ESCROW_ACCOUNT, points: -p }, { accountId: merchantAccountId(o.biz_id), points: p }]);
+  async confirm(order: OrderRef, call: StepCall): Promise<StepOutcome> {
+    return this.phase(order, call, 'confirm', 'POINTS_CONFIRM', (o, p) => [{ accountId: POINTS_ESCROW_ACCOUNT, points: -p }, { accountId: merchantAccountId(o.biz_id), points: p }]);
   }
 
   /** Settled points back to the buyer: a cancel after payment, a failed fulfilment, an approved refund. */
-  async refund(input: AbilityInput): Promise<StepOutcome> {
+  async refund(order: OrderRef, call: StepCall, what: PayBack): Promise<StepOutcome> {
     return this.db.transaction(async (trx) => {
-      await ensureAccount(trx, merchantAccountId(input.identity.bizId), 'merchant');
-      const out = await payBack(trx, input, 'POINTS_REFUND', (o, amount) => [{ accountId: merchantAccountId(o.biz_id), points: -amount }, { accountId: o.user_id, points: amount }]);
+      await ensureAccount(trx, merchantAccountId(order.identity.bizId), 'merchant');
+      const out = await payBack(trx, order.orderId, call.ability, what, 'POINTS_REFUND', (o, amount) => [{ accountId: merchantAccountId(o.biz_id), points: -amount }, { accountId: o.user_id, points: amount }]);
       return { detail: `${out.detail} points` };
     });
   }
 
-  private async phase(input: AbilityInput, phase: TccPhase, entryType: string, movements: (o: OrderRow, points: number) => Movement[]): Promise<StepOutcome> {
+  private async phase(ref: OrderRef, call: StepCall, phase: TccPhase, entryType: string, movements: (o: OrderRow, points: number) => Movement[]): Promise<StepOutcome> {
     return this.db.transaction(async (trx: Tx) => {
-      const order = await trx<OrderRow>('orders').where({ order_id: input.orderId }).first();
-      if (!order) throw new Error(`order ${input.orderId} not found`);
+      const order = await trx<OrderRow>('orders').where({ order_id: ref.orderId }).first();
+      if (!order) throw new Error(`order ${ref.orderId} not found`);
       await ensureAccount(trx, POINTS_ESCROW_ACCOUNT, 'platform');
       await ensureAccount(trx, merchantAccountId(order.biz_id), 'merchant');
       const points = order.payable_amount;
-      const outcome = await fenced(trx, { xid: input.xid, branch: 'points' }, phase, input.ability, () =>
-        post(trx, input.xid, entryType, { type: 'order', id: order.order_id }, movements(order, points)),
+      const outcome = await fenced(trx, { xid: call.xid, branch: 'points' }, phase, call.ability, () =>
+        post(trx, call.xid, entryType, { type: 'order', id: order.order_id }, movements(order, points)),
       );
       return { detail: outcome.applied ? `${entryType.toLowerCase().replace('points_', '')} ${points} points` : `fence: ${outcome.reason}` };
     });

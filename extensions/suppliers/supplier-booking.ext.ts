@@ -1,6 +1,5 @@
 import type { Db } from '../../platform/db/knex';
-import type { AbilityInput } from '../../platform/domain/flow';
-import type { StepOutcome, SupplierExtPt } from '../../extension-points';
+import type { OrderRef, StepOutcome, SupplierExtPt } from '../../extension-points';
 import { SimulatedSupplier, type Booking, type SupplierKind, type SupplierLine } from './simulated-supplier';
 
 /**
@@ -20,21 +19,21 @@ export abstract class SupplierBookingExt implements SupplierExtPt {
   protected abstract newConfirmationNo(lines: SupplierLine[]): string;
   protected abstract readonly confirmedAs: string;
 
-  async book(input: AbilityInput): Promise<StepOutcome> {
-    const lines = await this.supplier.linesOf(input.orderId);
-    const booking = await this.supplier.book(input.orderId, lines, () => this.newBookingRef());
+  async book(order: OrderRef): Promise<StepOutcome> {
+    const lines = await this.supplier.linesOf(order.orderId);
+    const booking = await this.supplier.book(order.orderId, lines, () => this.newBookingRef());
     return { output: { bookingRef: booking.bookingRef }, detail: `${booking.changed ? 'booked' : 'already booked'} ${this.describe(lines)}: ${booking.bookingRef}` };
   }
 
-  async confirm(input: AbilityInput): Promise<StepOutcome> {
-    const lines = await this.supplier.linesOf(input.orderId);
-    const booking = await this.supplier.confirm(input.orderId, lines, () => this.newConfirmationNo(lines));
+  async confirm(order: OrderRef): Promise<StepOutcome> {
+    const lines = await this.supplier.linesOf(order.orderId);
+    const booking = await this.supplier.confirm(order.orderId, lines, () => this.newConfirmationNo(lines));
     return { output: { confirmationNo: booking.confirmationNo }, detail: `${this.confirmedAs} ${booking.bookingRef}: ${booking.confirmationNo}` };
   }
 
-  async cancelBooking(input: AbilityInput): Promise<StepOutcome> {
-    const lines = await this.supplier.linesOf(input.orderId);
-    const booking: Booking = await this.supplier.cancel(input.orderId, lines);
+  async cancelBooking(order: OrderRef): Promise<StepOutcome> {
+    const lines = await this.supplier.linesOf(order.orderId);
+    const booking: Booking = await this.supplier.cancel(order.orderId, lines);
     if (!booking.bookingRef) return { detail: 'nothing was booked: the supplier will refuse a late booking' };
     return { detail: booking.changed ? `cancelled booking ${booking.bookingRef}` : `booking ${booking.bookingRef} already cancelled` };
   }

@@ -1,13 +1,20 @@
 import type { BizIdentity, UseCase } from './identity';
+import type { PricedOrder } from './pricing';
 
 /**
  * Flows (服务编排) as data: for a use case and an identity, the ordered abilities to
- * run. A step names its compensation when its change must be undone if a later step
- * of the same use case fails.
+ * run. config/flows.yaml lists ability ids only; when an order starts, each id is
+ * captured with what its definition (abilities/) says: whether it may run as a local
+ * activity, and the ability that undoes it. The workflow interprets these captured
+ * steps, so a running order keeps the flow it started with whatever code or
+ * configuration is deployed later.
  */
 export interface FlowStep {
   ability: string;
-  compensation?: string;
+  /** May run as a Temporal local activity (see `local` in abilities/define-ability.ts). */
+  local?: boolean;
+  /** The ability that undoes this one; the interpreter pushes it once the step has run. */
+  undo?: { ability: string; local?: boolean };
 }
 
 export type Flows = Record<UseCase, FlowStep[]>;
@@ -54,6 +61,62 @@ export interface OrderWorkflowInput {
   payDeadlineMs?: number;
 }
 
+/** A warehouse, store or supplier event for an order (shipped, delivered, failed). */
+export interface FulfilmentEvent {
+  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
+  referenceId: string;
+  trackingNo?: string;
+  reason?: string;
+  /** What the buyer shows at a store hand-over (new cars). */
+  verificationCode?: string;
+}
+
+/** A buyer's refund request: which items, how many, and whether the goods come back. */
+export interface RefundRequest {
+  refundId: string;
+  items: { orderItemId: string; quantity: number }[];
+  reason: string;
+  returnGoods: boolean;
+}
+
+/**
+ * What the workflow passes to a use case's flow, every field named and typed: each
+ * ability's definition picks what its extension point method takes.
+ */
+export interface FlowArgs {
+  /** order.create */
+  request?: CreateOrderRequest;
+  /** order.create: when payment is due (epoch ms). */
+  payDeadline?: number;
+  /** order.pay */
+  method?: string;
+  channelTxnId?: string;
+  amount?: number;
+  /** order.cancel, order.timeoutClose, order.confirmReceipt */
+  reason?: string;
+  /** order.cancel: what kind of refund a cancel after payment records (CANCEL, FULFILMENT_FAILED). */
+  refundKind?: string;
+  /** order.fulfil */
+  event?: FulfilmentEvent;
+  /** refunds */
+  refundId?: string;
+  items?: RefundRequest['items'];
+  returnGoods?: boolean;
+}
+
+/** What steps hand to later steps of the same flow (merged into the flow context). */
+export interface FlowOutputs {
+  /** order.validate: the priced order order.draft writes. */
+  priced?: PricedOrder;
+  /** fulfilment.record: whether the event was a repeat. */
+  duplicate?: boolean;
+  /** supplier.book / supplier.confirm */
+  bookingRef?: string | null;
+  confirmationNo?: string | null;
+  /** refund.create */
+  amount?: number;
+}
+
 /** What an ability activity receives. `xid` keys its TCC fence rows. */
 export interface AbilityInput {
   orderId: string;
@@ -64,16 +127,16 @@ export interface AbilityInput {
   ability: string;
   phase: 'action' | 'compensation';
   xid: string;
-  args: Record<string, unknown>;
+  args: FlowArgs;
   /** Outputs of the earlier steps of this use case, merged. */
-  ctx: Record<string, unknown>;
+  ctx: FlowOutputs;
 }
 
 export interface AbilityResult {
   /** The extension implementation that ran the step (class name), for the history view. */
   extension: string;
   /** Values later steps may read, merged into the flow context. */
-  output?: Record<string, unknown>;
+  output?: FlowOutputs;
   /** A human sentence for the history view, e.g. "reserved 2 × sku-1". */
   detail?: string;
   /** Where it ran, for the history view of a local activity (whose input is not recorded). */

@@ -1,9 +1,9 @@
 import path from 'node:path';
+import { ABILITY_BY_ID } from '../../abilities';
 import { DEFAULT, type BizIdentity, type UseCase, USE_CASES } from '../domain/identity';
 import type { FlowStep, Flows } from '../domain/flow';
 import { ConfigError, displayPath } from '../config/load-yaml';
 import type { FlowsFile } from '../config/schemas';
-import { ABILITY_BY_ID } from './catalog';
 
 /** Resolves flows with the same fallback as extensions: bizId.scenario → bizId.#default → #default.#default. */
 export class FlowResolver {
@@ -15,7 +15,10 @@ export class FlowResolver {
     return found.steps;
   }
 
-  /** Where a flow comes from, for the capability map. */
+  /**
+   * Where a flow comes from, and its steps as an order captures them: each ability id
+   * with whether it may run locally and its undo, both from the ability's definition.
+   */
   lookup(identity: BizIdentity, useCase: UseCase): { key: string; steps: FlowStep[] } | undefined {
     const candidates: [string, string][] = [
       [identity.bizId, identity.scenario],
@@ -23,8 +26,11 @@ export class FlowResolver {
       [DEFAULT, DEFAULT],
     ];
     for (const [biz, scenario] of candidates) {
-      const steps = this.flows[biz]?.[scenario]?.[useCase];
-      if (steps) return { key: `${biz}.${scenario}.${useCase}`, steps };
+      const ids = this.flows[biz]?.[scenario]?.[useCase];
+      if (ids) {
+        const key = `${biz}.${scenario}.${useCase}`;
+        return { key, steps: ids.map((id, i) => this.capture(id, `${key}[${i}]`)) };
+      }
     }
     return undefined;
   }
@@ -33,32 +39,28 @@ export class FlowResolver {
     return Object.fromEntries(USE_CASES.map((u) => [u, this.resolve(identity, u)])) as Flows;
   }
 
-  /**
-   * Start-up check: every ability exists, and a step whose ability has a compensation
-   * names exactly that compensation (unless it is the flow's last step, which nothing
-   * can fail after).
-   */
+  /** Start-up check: every step names an ability, and the default flows exist. */
   validate(): void {
-    const file = displayPath(this.file);
     for (const [biz, scenarios] of Object.entries(this.flows)) {
       for (const [scenario, useCases] of Object.entries(scenarios)) {
-        for (const [useCase, steps] of Object.entries(useCases)) {
-          (steps ?? []).forEach((step, i) => {
-            const key = `${biz}.${scenario}.${useCase}[${i}]`;
-            const spec = ABILITY_BY_ID.get(step.ability);
-            if (!spec) throw new ConfigError(file, key, `unknown ability "${step.ability}"`);
-            if (step.compensation && !ABILITY_BY_ID.has(step.compensation)) {
-              throw new ConfigError(file, key, `unknown compensation "${step.compensation}"`);
-            }
-            const isLast = i === (steps ?? []).length - 1;
-            if (spec.compensation && !isLast && step.compensation !== spec.compensation) {
-              throw new ConfigError(file, key, `ability "${step.ability}" changes state and needs its compensation "${spec.compensation}"`);
-            }
-          });
+        for (const [useCase, ids] of Object.entries(useCases)) {
+          (ids ?? []).forEach((id, i) => this.capture(id, `${biz}.${scenario}.${useCase}[${i}]`));
         }
       }
     }
-    if (!this.flows[DEFAULT]?.[DEFAULT]) throw new ConfigError(file, '"#default"."#default"', 'the default flows are missing');
+    if (!this.flows[DEFAULT]?.[DEFAULT]) throw new ConfigError(displayPath(this.file), '"#default"."#default"', 'the default flows are missing');
+  }
+
+  private capture(id: string, key: string): FlowStep {
+    const ability = ABILITY_BY_ID.get(id);
+    if (!ability) throw new ConfigError(displayPath(this.file), key, `unknown ability "${id}"`);
+    const step: FlowStep = { ability: id };
+    if (ability.local) step.local = true;
+    if (ability.undo) {
+      const undo = ABILITY_BY_ID.get(ability.undo)!;
+      step.undo = undo.local ? { ability: undo.id, local: true } : { ability: undo.id };
+    }
+    return step;
   }
 
   static fileName(dir: string) {

@@ -20,7 +20,7 @@ export function checkInventoryModes(identities: IdentityResolver, flows: FlowRes
       const found = flows.lookup(identity, useCase);
       (found?.steps ?? []).forEach((step, i) => {
         const key = `${found!.key}[${i}]`;
-        if (mode === 'none' && [step.ability, step.compensation].some((a) => a?.startsWith('inventory.'))) {
+        if (mode === 'none' && [step.ability, step.undo?.ability].some((a) => a?.startsWith('inventory.'))) {
           throw new ConfigError(file, key, `"${step.ability}" handles stock, but ${where}: its flows take no inventory step`);
         }
         if (mode !== 'deduct-at-payment' && step.ability === 'inventory.deduct') {
@@ -34,7 +34,7 @@ export function checkInventoryModes(identities: IdentityResolver, flows: FlowRes
       const deductAt = abilities.indexOf('inventory.deduct');
       const markPaidAt = abilities.indexOf('order.markPaid');
       if (deductAt < 0 || (markPaidAt >= 0 && deductAt > markPaidAt)) {
-        throw new ConfigError(file, pay?.key ?? `${identity.bizId}.${identity.scenario}.order.pay`, `${where}: its order.pay flow needs { ability: inventory.deduct, compensation: inventory.release } before order.markPaid`);
+        throw new ConfigError(file, pay?.key ?? `${identity.bizId}.${identity.scenario}.order.pay`, `${where}: its order.pay flow needs inventory.deduct before order.markPaid`);
       }
     }
   }

@@ -1,5 +1,4 @@
 import type { Tx } from '../db/knex';
-import type { AbilityInput } from '../domain/flow';
 import { lineRefundAmount } from '../domain/money';
 import { fenced } from '../tcc/fence';
 import { post, type Movement } from './accounts';
@@ -55,22 +54,30 @@ export function refundView(r: any) {
 }
 
 /**
- * Pays back on an order, in the caller's transaction: the amount of the refund named in
- * `input.args.refundId`, or everything not yet refunded (cancel after payment, fulfilment
+ * Pays back on an order, in the caller's transaction: the amount of the refund named
+ * `refundId`, or everything not yet refunded (cancel after payment, fulfilment
  * failure), which is then also recorded as a refund. `movements` says which accounts
  * move: money back to a balance or a channel, points back to a points account. Fenced per
  * refund, so a retry pays nothing twice.
  */
-export async function payBack(trx: Tx, input: AbilityInput, entryType: string, movements: (order: OrderRow, amount: number) => Movement[]): Promise<{ detail: string }> {
-  const order = await lockOrder(trx, input.orderId);
-  const refundId = input.args.refundId as string | undefined;
+export async function payBack(
+  trx: Tx,
+  orderId: string,
+  /** The ability paying back, recorded on the fence row. */
+  by: string,
+  what: { refundId?: string; reason?: string; kind?: string },
+  entryType: string,
+  movements: (order: OrderRow, amount: number) => Movement[],
+): Promise<{ detail: string }> {
+  const order = await lockOrder(trx, orderId);
+  const refundId = what.refundId;
   const amount = refundId
     ? Number((await trx('refunds').where({ refund_id: refundId }).first('amount')).amount)
     : order.paid_amount - order.refunded_amount;
-  const xid = refundId ?? `${input.orderId}:full-refund`;
+  const xid = refundId ?? `${orderId}:full-refund`;
   if (amount === 0) return { detail: order.paid_amount === 0 ? 'not paid: nothing to refund' : 'nothing left to refund' };
 
-  const outcome = await fenced(trx, { xid, branch: 'payment-refund' }, 'try', input.ability, async () => {
+  const outcome = await fenced(trx, { xid, branch: 'payment-refund' }, 'try', by, async () => {
     await post(trx, xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount));
     const refunded = order.refunded_amount + amount;
     const full = refunded === order.paid_amount;
@@ -78,7 +85,7 @@ export async function payBack(trx: Tx, input: AbilityInput, entryType: string, m
       trx,
       order.order_id,
       { refunded_amount: refunded, payment_status: full ? 'REFUNDED' : 'PARTIALLY_REFUNDED', ...(refundId ? {} : { refund_status: 'FULL' }) },
-      { reason: String(input.args.reason ?? 'refund'), event: 'RefundPaid', eventPayload: { amount, refundId: xid, entryType } },
+      { reason: what.reason ?? 'refund', event: 'RefundPaid', eventPayload: { amount, refundId: xid, entryType } },
     );
     if (!refundId) {
       const lines = await remainingLines(trx, order.order_id);
@@ -88,8 +95,8 @@ export async function payBack(trx: Tx, input: AbilityInput, entryType: string, m
         order_id: order.order_id,
         status: 'REFUNDED',
         amount,
-        reason: String(input.args.reason ?? ''),
-        kind: String(input.args.refundKind ?? 'CANCEL'),
+        reason: what.reason ?? '',
+        kind: what.kind ?? 'CANCEL',
         items: JSON.stringify(lines),
       });
     }

@@ -31,11 +31,11 @@ const AFTER = `${IDENTITY.replace('COUPONS', '{ couponsAllowed: false }')}flows:
     config-change:
       order.create:
         - order.validate
-        - { ability: order.draft, compensation: order.void }
-        - { ability: inventory.reserve, compensation: inventory.release }
+        - order.draft
+        - inventory.reserve
         - order.activate
       order.pay:
-        - { ability: payment.freeze, compensation: payment.unfreeze }
+        - payment.freeze
         - order.markPaid
         - inventory.commit
         - payment.confirm

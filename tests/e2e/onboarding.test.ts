@@ -47,10 +47,10 @@ flows:
     "#default":
       order.create:
         - order.validate
-        - { ability: order.draft, compensation: order.void }
+        - order.draft
         - order.activate
       order.pay:
-        - { ability: payment.freeze, compensation: payment.unfreeze }
+        - payment.freeze
         - order.markPaid
         - payment.confirm
       order.timeoutClose: [order.close]
@@ -190,11 +190,11 @@ flows:
     "#default":
       order.create:
         - order.validate
-        - { ability: order.draft, compensation: order.void }
-        - { ability: supplier.book, compensation: supplier.cancelBooking }
+        - order.draft
+        - supplier.book
         - order.activate
       order.pay:
-        - { ability: payment.freeze, compensation: payment.unfreeze }
+        - payment.freeze
         - order.markPaid
         - payment.confirm
       order.timeoutClose: [supplier.cancelBooking, order.close]

@@ -72,9 +72,9 @@ describe('the points mall', () => {
     expect(r.body.error.code).toBe('INSUFFICIENT_STOCK');
     expect(await account(userId)).toMatchObject({ points: 10_000 });
     // Every compensable step of the flow is undone, newest first: the refused deduction's
-    // release is an empty rollback under its fence (the stock does not move).
+    // undo is an empty rollback under its fence (the stock does not move).
     expect((await history(order.orderId)).filter((e: any) => e.kind === 'COMPENSATED').map((e: any) => `${e.step}:${e.extension}`)).toEqual([
-      'inventory.release:DefaultInventoryExt',
+      'inventory.returnDeducted:DefaultInventoryExt',
       'points.return:WanlitongPointsExt',
     ]);
     expect(await sku(skuId)).toMatchObject({ stock: 0, sold: 1 });

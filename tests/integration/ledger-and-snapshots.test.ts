@@ -65,10 +65,10 @@ describe('item snapshots', () => {
       const row = { order_id: orderId, pay_order_id: `pay-${orderId.slice(4)}`, biz_id: 'retail', scenario: 'default' };
       const request = { userId, items: [{ skuId, quantity: 1 }], scene: { channel: 'app' } };
       const args = { request, payDeadline: Date.now() + 60_000 };
-      const validated = await runStep(registry, 'OrderCheckExtPt', 'validate', abilityInput(row, 'order.create', 'order.validate', orderId, args));
+      const validated = await runStep(registry, abilityInput(row, 'order.create', 'order.validate', orderId, args));
       const input = { ...abilityInput(row, 'order.create', 'order.draft', orderId, args), ctx: validated.output! };
-      await runStep(registry, 'OrderStoreExtPt', 'draft', input);
-      await runStep(registry, 'OrderStoreExtPt', 'void', { ...input, ability: 'order.void' });
+      await runStep(registry, input);
+      await runStep(registry, { ...input, ability: 'order.void' });
       return orderId;
     };
     const ids: string[] = [];

@@ -28,18 +28,18 @@ describe('order drafts under the fence', () => {
 
   it('a retried draft writes the order once; its void voids it', async () => {
     const { orderId, input } = await draftInput();
-    await runStep(registry, 'OrderStoreExtPt', 'draft', input);
-    expect((await runStep(registry, 'OrderStoreExtPt', 'draft', input)).detail).toContain('already written');
+    await runStep(registry, input);
+    expect((await runStep(registry, input)).detail).toContain('already written');
     expect(await orderRow(orderId)).toEqual({ status: 'CREATING' });
-    await runStep(registry, 'OrderStoreExtPt', 'void', { ...input, ability: 'order.void', phase: 'compensation' });
+    await runStep(registry, { ...input, ability: 'order.void', phase: 'compensation' });
     expect(await orderRow(orderId)).toEqual({ status: 'VOIDED' });
     expect((await db('tcc_fence').where({ xid: orderId, branch: 'order' }).first()).status).toBe('ROLLED_BACK');
   });
 
   it('a void before any draft is an empty rollback, and the late draft is refused and writes nothing', async () => {
     const { orderId, input } = await draftInput();
-    expect((await runStep(registry, 'OrderStoreExtPt', 'void', { ...input, ability: 'order.void', phase: 'compensation' })).detail).toBe('no order was written');
-    await expect(runStep(registry, 'OrderStoreExtPt', 'draft', input)).rejects.toMatchObject({ status: 409, code: 'INVALID_STATE' });
+    expect((await runStep(registry, { ...input, ability: 'order.void', phase: 'compensation' })).detail).toBe('no order was written');
+    await expect(runStep(registry, input)).rejects.toMatchObject({ status: 409, code: 'INVALID_STATE' });
     expect(await orderRow(orderId)).toBeUndefined();
     expect((await db('tcc_fence').where({ xid: orderId, branch: 'order' }).first()).status).toBe('SUSPENDED');
   });

@@ -26,7 +26,7 @@ describe('the stale-freeze scanner', () => {
     const row = await orderRow(order.orderId);
     const xid = `${order.orderId}:pay:abandoned`;
     const input = abilityInput(row, 'order.pay', 'payment.freeze', xid, { method: 'balance' });
-    await runStep(registry, 'PaymentExtPt', 'freeze', input);
+    await runStep(registry, input);
     expect(await account(userId)).toMatchObject({ balance: 7_500, frozen: 2_500 });
 
     // Younger than the configured age: left alone.
@@ -42,9 +42,9 @@ describe('the stale-freeze scanner', () => {
 
     // The abandoned attempt cannot come back: marking paid on it is refused, confirming it is a fence violation,
     // its own cancel is a no-op, and a second scan finds nothing.
-    await expect(runStep(registry, 'OrderStoreExtPt', 'markPaid', { ...input, ability: 'order.markPaid' })).rejects.toMatchObject({ status: 409, code: 'INVALID_STATE' });
-    await expect(runStep(registry, 'PaymentExtPt', 'confirm', { ...input, ability: 'payment.confirm' })).rejects.toBeInstanceOf(FenceViolation);
-    expect((await runStep(registry, 'PaymentExtPt', 'unfreeze', { ...input, ability: 'payment.unfreeze' })).detail).toBe('fence: DUPLICATE');
+    await expect(runStep(registry, { ...input, ability: 'order.markPaid' })).rejects.toMatchObject({ status: 409, code: 'INVALID_STATE' });
+    await expect(runStep(registry, { ...input, ability: 'payment.confirm' })).rejects.toBeInstanceOf(FenceViolation);
+    expect((await runStep(registry, { ...input, ability: 'payment.unfreeze' })).detail).toBe('fence: DUPLICATE');
     expect(await releaseStaleFreezes(db, { olderThanSeconds: 1 })).toEqual([]);
     expect(await account(userId)).toMatchObject({ balance: 10_000, frozen: 0 });
 
@@ -61,7 +61,7 @@ describe('the stale-freeze scanner', () => {
     const order = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
     const row = await orderRow(order.orderId);
     const orphan = abilityInput(row, 'order.pay', 'payment.freeze', `${order.orderId}:pay:orphan`, { method: 'balance' });
-    await runStep(registry, 'PaymentExtPt', 'freeze', orphan);
+    await runStep(registry, orphan);
     // The real payment goes through the workflow meanwhile (attempt :pay:1): it freezes, marks paid and confirms.
     expect((await pay(order.orderId)).body.status).toBe('PAID');
     expect(await account(userId)).toMatchObject({ balance: 8_000, frozen: 1_000 });
@@ -70,14 +70,14 @@ describe('the stale-freeze scanner', () => {
     const other = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
     const otherRow = await orderRow(other.orderId);
     const pending = abilityInput(otherRow, 'order.pay', 'payment.freeze', `${other.orderId}:pay:slow`, { method: 'balance' });
-    await runStep(registry, 'PaymentExtPt', 'freeze', pending);
-    await runStep(registry, 'OrderStoreExtPt', 'markPaid', { ...pending, ability: 'order.markPaid' });
+    await runStep(registry, pending);
+    await runStep(registry, { ...pending, ability: 'order.markPaid' });
 
     await sleep(1_100);
     const released = await releaseStaleFreezes(db, { olderThanSeconds: 1 });
     expect(released.map((r) => r.xid)).toEqual([orphan.xid]);
     expect((await db('tcc_fence').where({ xid: pending.xid, branch: 'payment' }).first()).status).toBe('TRIED');
-    await runStep(registry, 'PaymentExtPt', 'confirm', { ...pending, ability: 'payment.confirm' });
+    await runStep(registry, { ...pending, ability: 'payment.confirm' });
     expect(await account(userId)).toMatchObject({ balance: 8_000, frozen: 0 });
     expect((await reconcile(db)).ok).toBe(true);
   });

@@ -4,11 +4,13 @@
  * step the way a crashed or abandoned workflow would have left it.
  */
 import 'reflect-metadata';
+import { ABILITY_BY_ID } from '../../abilities';
+import { runAbility } from '../../activities/ability-activities';
 import { EXTENSIONS } from '../../extensions';
 import { loadPlatformConfig } from '../../platform/config/platform-config';
 import { buildRegistry } from '../../platform/container';
 import type { Db } from '../../platform/db/knex';
-import type { AbilityInput } from '../../platform/domain/flow';
+import type { AbilityInput, FlowArgs } from '../../platform/domain/flow';
 import type { UseCase } from '../../platform/domain/identity';
 import type { PlatformConfig } from '../../platform/config/platform-config';
 import type { ExtensionRegistry } from '../../platform/registry/extension-registry';
@@ -21,7 +23,7 @@ export function registryFor(db: Db): ExtensionRegistry {
 }
 
 /** The ability input the workflow would pass for `order` (a row of `orders`). */
-export function abilityInput(order: { order_id: string; pay_order_id: string; biz_id: string; scenario: string }, useCase: UseCase, ability: string, xid: string, args: Record<string, unknown> = {}): AbilityInput {
+export function abilityInput(order: { order_id: string; pay_order_id: string; biz_id: string; scenario: string }, useCase: UseCase, ability: string, xid: string, args: FlowArgs = {}): AbilityInput {
   const identity = { bizId: order.biz_id, scenario: order.scenario };
   return {
     orderId: order.order_id,
@@ -37,8 +39,9 @@ export function abilityInput(order: { order_id: string; pay_order_id: string; bi
   };
 }
 
-/** Calls an extension point method the way the ability activity does (resolved for the order's identity). */
-export async function runStep(registry: ExtensionRegistry, extPt: string, method: string, input: AbilityInput) {
-  const ext = registry.resolve<Record<string, (i: AbilityInput) => Promise<{ output?: Record<string, unknown>; detail?: string }>>>({ name: extPt } as never, input.identity, input.useCase);
-  return ext.impl[method](input);
+/** Runs an ability the way its activity does (resolved for the order's identity), business errors unwrapped. */
+export async function runStep(registry: ExtensionRegistry, input: AbilityInput) {
+  const ability = ABILITY_BY_ID.get(input.ability);
+  if (!ability) throw new Error(`no ability ${input.ability}`);
+  return (await runAbility(registry, ability, input)).outcome;
 }

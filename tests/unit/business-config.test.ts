@@ -57,15 +57,15 @@ describe('business configuration is validated at start-up, naming the file and t
   it('a stock step in the flows of a line that sells no stock (inventoryMode none)', () => {
     const dir = configWith(
       'flows.yaml',
-      '      - { ability: supplier.book, compensation: supplier.cancelBooking }\n      - { ability: coupon.lock',
-      '      - { ability: inventory.reserve, compensation: inventory.release }\n      - { ability: supplier.book, compensation: supplier.cancelBooking }\n      - { ability: coupon.lock',
+      '      - supplier.book\n      - coupon.lock',
+      '      - inventory.reserve\n      - supplier.book\n      - coupon.lock',
     );
     expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: travel-hotel\.#default\.order\.create\[2\]: "inventory\.reserve" handles stock, but travel-hotel\/default has inventoryMode none/);
   });
 
   it('a deduct-at-payment line whose payment takes no stock', () => {
-    const dir = configWith('flows.yaml', '      - { ability: inventory.deduct, compensation: inventory.release }\n', '');
-    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: points-mall\.#default\.order\.pay: points-mall\/default has inventoryMode deduct-at-payment .*needs \{ ability: inventory\.deduct/);
+    const dir = configWith('flows.yaml', '      - inventory.deduct\n', '');
+    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: points-mall\.#default\.order\.pay: points-mall\/default has inventoryMode deduct-at-payment .*needs inventory\.deduct before order\.markPaid/);
   });
 
   it('a payment that takes stock for a line that reserves it (it would be taken twice)', () => {
@@ -73,9 +73,9 @@ describe('business configuration is validated at start-up, naming the file and t
     expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: points-mall\.#default\.order\.pay\[1\]: "inventory\.deduct" takes stock at payment, but points-mall\/default has inventoryMode reserve/);
   });
 
-  it('a supplier booking without its compensation', () => {
-    const dir = configWith('flows.yaml', '{ ability: supplier.book, compensation: supplier.cancelBooking }', 'supplier.book');
-    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: travel-hotel\.#default\.order\.create\[2\]: ability "supplier\.book" changes state and needs its compensation "supplier\.cancelBooking"/);
+  it('a flow step that names its compensation (the undo comes from the ability definition)', () => {
+    const dir = configWith('flows.yaml', '      - supplier.book\n', '      - { ability: supplier.book, compensation: supplier.cancelBooking }\n');
+    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: travel-hotel\.#default\.order\.create\.2: a flow step is an ability id \(its undo comes from the ability definition in abilities\/\)/);
   });
 
   it('an extension point with no implementation for a configured line', () => {

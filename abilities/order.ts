@@ -1,0 +1,67 @@
+import { OrderCheckExtPt, OrderStoreExtPt } from '../extension-points';
+import { ability, required } from './define-ability';
+
+export const validateOrder = ability({
+  id: 'order.validate',
+  extensionPoint: OrderCheckExtPt,
+  run: (ext, { order, args }) => ext.checkOrder(order, required(args, 'request', 'order.validate')),
+  description: 'check the buyer, goods, price and coupon; price the order',
+});
+
+// The invisible draft and, beside it, its undo.
+export const draftOrder = ability({
+  id: 'order.draft',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order, args, ctx }) =>
+    ext.draft(order, required(args, 'request', 'order.draft'), required(ctx, 'priced', 'order.draft'), new Date(required(args, 'payDeadline', 'order.draft'))),
+  undo: 'order.void',
+  local: true,
+  description: 'write the invisible order, its items and snapshots',
+});
+export const voidOrder = ability({
+  id: 'order.void',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order }) => ext.void(order),
+  local: true,
+  description: 'void an order whose creation failed',
+});
+
+export const activateOrder = ability({
+  id: 'order.activate',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order }) => ext.activate(order),
+  local: true,
+  description: 'make the order visible, awaiting payment',
+});
+
+export const markOrderPaid = ability({
+  id: 'order.markPaid',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order, call, args }) => ext.markPaid(order, { xid: call.xid, method: required(args, 'method', 'order.markPaid'), channelTxnId: args.channelTxnId }),
+  local: true,
+  description: 'mark the order and its pay order paid',
+});
+
+export const closeOrder = ability({
+  id: 'order.close',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order }) => ext.close(order),
+  local: true,
+  description: 'close an order whose payment deadline passed',
+});
+
+export const cancelOrder = ability({
+  id: 'order.cancel',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order, args }) => ext.cancel(order, args.reason ?? 'cancelled'),
+  local: true,
+  description: 'mark the order cancelled',
+});
+
+export const completeOrder = ability({
+  id: 'order.complete',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order, args }) => ext.complete(order, args.reason ?? 'receipt confirmed'),
+  local: true,
+  description: 'complete a delivered order',
+});
