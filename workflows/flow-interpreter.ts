@@ -28,8 +28,8 @@ const localMustSucceed = proxyLocalActivities<Record<string, Ability>>(MUST_SUCC
  *   their fences make harmless — the same at-least-once as a regular activity.
  * - `update`: an update handler. Its acceptance becomes durable only when the workflow
  *   task that started it completes, so a local step there could commit and then lose the
- *   acceptance with the worker (the fault test saw orders PAID in the database whose
- *   workflows still waited for payment). So a handler's steps are regular activities
+ *   acceptance with the worker: an order PAID in the database whose workflow still
+ *   waits for payment. So a handler's steps are regular activities
  *   until one has completed: scheduling it completed that task, with the acceptance in
  *   it. From then on the handler is as durable as the body, and `local` steps run locally.
  */
