@@ -71,11 +71,11 @@ apiKeys:
     `import { inject } from 'inversify';
 import type { Db } from ${p('platform/db/knex')};
 import { TYPES } from ${p('platform/db/tokens')};
-import type { AbilityInput, CreateOrderRequest } from ${p('platform/domain/flow')};
+import type { CreateOrderRequest } from ${p('platform/domain/flow')};
 import { businessRule } from ${p('platform/errors/app-error')};
 import { Extension } from ${p('platform/registry/extension-decorator')};
 import { DefaultOrderCheckExt } from ${p('extensions/default/order-check.ext')};
-import { OrderCheckExtPt, type StepOutcome } from ${p('extension-points')};
+import { OrderCheckExtPt, type OrderRef, type StepOutcome } from ${p('extension-points')};
 
 /** Gift cards: at most 5 cards per order (a fraud rule of the line), then the shared checks. */
 @Extension(OrderCheckExtPt, { bizId: '${LINE}' })
@@ -86,11 +86,10 @@ export class GiftCardOrderCheckExt implements OrderCheckExtPt {
     this.shared = new DefaultOrderCheckExt(db);
   }
 
-  async validate(input: AbilityInput): Promise<StepOutcome> {
-    const request = input.args.request as CreateOrderRequest;
+  async checkOrder(order: OrderRef, request: CreateOrderRequest): Promise<StepOutcome> {
     const cards = request.items.reduce((n, i) => n + i.quantity, 0);
     if (cards > 5) throw businessRule('GIFT_CARD_LIMIT', 'at most 5 gift cards per order', [{ field: 'items', message: cards + ' cards' }]);
-    const outcome = await this.shared.validate(input);
+    const outcome = await this.shared.checkOrder(order, request);
     return { ...outcome, detail: outcome.detail + '; ' + cards + ' gift card(s)' };
   }
 }
