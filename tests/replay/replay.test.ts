@@ -6,18 +6,14 @@ import path from 'node:path';
 /**
  * The determinism guard: every recorded history (one per flow, tests/replay/histories/,
  * recorded by `npm run record-histories`) must replay against the current workflow code.
- * A workflow change that would break running orders fails here; such a change must be
- * made behind `patched()` (see README, "Changing the workflow").
- *
- * Earlier generations stay in sub-folders and must keep replaying too: orders started
- * before a change may still be running: `before-local-activities/` was recorded when
- * every ability ran as a regular activity, `before-local-activities-in-updates/` when
- * update handlers ran none locally, `before-checks-as-regular-activities/` when
- * order.validate ran locally, `before-compensation-after-local-only/` when every failing
- * flow undid every compensable step.
+ * A workflow change that would break running orders fails here. Before the first release
+ * there is one generation, re-recorded after each deliberate change; from the first
+ * release on, such a change goes behind `patched()` and each released generation's
+ * histories are kept in a sub-folder named for its release and listed in GENERATIONS
+ * (README, "Changing the workflow").
  */
 const DIR = path.join(__dirname, 'histories');
-const GENERATIONS = ['', 'before-compensation-after-local-only', 'before-checks-as-regular-activities', 'before-local-activities-in-updates', 'before-local-activities'];
+const GENERATIONS = [''];
 const FLOWS = [
   'complete',
   'auto-receipt',
