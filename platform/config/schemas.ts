@@ -49,8 +49,8 @@ export const identitiesFileSchema = z.strictObject({
 export type IdentitiesFile = z.infer<typeof identitiesFileSchema>;
 export type IdentityRule = z.infer<typeof ruleSchema>;
 
-// A step is an ability id; its undo comes from the ability's definition (abilities/), never from here.
-const flowStepSchema = z.string({ error: 'a flow step is an ability id (its undo comes from the ability definition in abilities/)' }).min(1);
+// A step is an ability id; its undo comes from the ability's definition (extension-points/), never from here.
+const flowStepSchema = z.string({ error: 'a flow step is an ability id (its undo comes from the ability\'s definition)' }).min(1);
 const useCaseFlows = z.strictObject(Object.fromEntries(USE_CASES.map((u) => [u, z.array(flowStepSchema).optional()])) as Record<(typeof USE_CASES)[number], z.ZodOptional<z.ZodArray<typeof flowStepSchema>>>);
 
 /** bizId → scenario → useCase → steps */

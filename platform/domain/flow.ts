@@ -4,7 +4,7 @@ import type { PricedOrder } from './pricing';
 /**
  * Flows (服务编排) as data: for a use case and an identity, the ordered abilities to
  * run. config/flows.yaml lists ability ids only; when an order starts, each id is
- * captured with what its definition (abilities/) says: whether it may run as a local
+ * captured with what its definition (extension-points/) says: whether it may run as a local
  * activity, and the ability that undoes it. The workflow interprets these captured
  * steps, so a running order keeps the flow it started with whatever code or
  * configuration is deployed later.

@@ -10,8 +10,8 @@ describe('ability definitions', () => {
 
   it('refuses an undo that is not an ability, and an id defined twice', () => {
     const hold = ability({ id: 'inventory.hold', extensionPoint: InventoryExtPt, run: (ext, { order, call }) => ext.reserve(order, call), undo: 'inventory.unhold', description: 'hold' });
-    expect(() => checkAbilityDefinitions([...ABILITIES, hold])).toThrow('ability inventory.hold names the undo "inventory.unhold", which is not an ability (abilities/)');
-    expect(() => checkAbilityDefinitions([...ABILITIES, ABILITY_BY_ID.get('order.void')!])).toThrow('ability order.void is defined twice (abilities/)');
+    expect(() => checkAbilityDefinitions([...ABILITIES, hold])).toThrow('ability inventory.hold names the undo "inventory.unhold", which is not an ability');
+    expect(() => checkAbilityDefinitions([...ABILITIES, ABILITY_BY_ID.get('order.void')!])).toThrow('ability order.void is defined twice');
   });
 
   it("a flow's steps are captured with their undo and locality from the definitions", () => {

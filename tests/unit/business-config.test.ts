@@ -75,7 +75,7 @@ describe('business configuration is validated at start-up, naming the file and t
 
   it('a flow step that names its compensation (the undo comes from the ability definition)', () => {
     const dir = configWith('flows.yaml', '      - supplier.book\n', '      - { ability: supplier.book, compensation: supplier.cancelBooking }\n');
-    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: travel-hotel\.#default\.order\.create\.2: a flow step is an ability id \(its undo comes from the ability definition in abilities\/\)/);
+    expect(startUpError(loading(dir)).message).toMatch(/flows\.yaml: travel-hotel\.#default\.order\.create\.2: a flow step is an ability id \(its undo comes from the ability's definition\)/);
   });
 
   it('an extension point with no implementation for a configured line', () => {
