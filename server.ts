@@ -13,7 +13,7 @@ import { extensionModulesFromEnv, loadExtensionModules } from './platform/regist
 import { DEFAULT_PRESENCE, ServerPresence } from './platform/cluster/presence';
 import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
-import { readEnv } from './platform/env';
+import { envSettings, readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
 
 async function main() {
@@ -31,8 +31,8 @@ async function main() {
   const app = createApp({ db, config, registry, temporal, orders, presence }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
-  const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
-  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', backlog, () => log.info({ port: env.port }, 'server ready'));
+  const { LISTEN_BACKLOG: backlog, HOST: host } = envSettings();
+  const server = app.listen(env.port, host, backlog, () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {
     setTimeout(() => process.exit(0), 5000).unref();

@@ -26,6 +26,7 @@
  * COMPARE_CONNECTIONS (500) connections.
  */
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDb, type Db } from '../platform/db/knex';
 import { spawnTsx } from '../platform/infra/processes';
 import { childrenOf, cpuMeter, load, median, untilIdle, type LoadResult } from './support/load';
@@ -156,7 +157,7 @@ async function settle(db: Db, workerPid: number, temporalPid: number): Promise<n
     const [{ n }] = await db('order_workflow_starts').whereNull('started_at').count({ n: '*' });
     if (Number(n) === 0) break;
     if (Date.now() > until) throw new Error(`${n} winners' workflows were never started`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   const startedMs = Date.now() - from;
   await untilIdle([workerPid, temporalPid]);
@@ -185,7 +186,7 @@ async function startCeiling() {
   const until = Date.now() + 60_000;
   while (!port) {
     if (proc.exitInfo() || Date.now() > until) throw new Error(`the ceiling server did not start: ${proc.recentOutput()}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: () => proc.stop(5_000) };
 }

@@ -17,6 +17,7 @@
  * Ports and data: PORT, PG_PORT, TEMPORAL_PORT, DATA_DIR (see bench/support/platform.ts).
  */
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadPlatformConfig } from '../platform/config/platform-config';
@@ -184,7 +185,7 @@ async function startFloorWorker(temporalAddress: string, logFile: string) {
   const until = Date.now() + 180_000;
   while (!ready) {
     if (proc.exitInfo() || Date.now() > until) throw new Error(`the floor worker did not start: ${proc.recentOutput()}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return { pid: proc.pid, stop: () => proc.stop(20_000) };
 }
