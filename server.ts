@@ -13,10 +13,17 @@ import { extensionModulesFromEnv, loadExtensionModules } from './platform/regist
 import { DEFAULT_PRESENCE, ServerPresence } from './platform/cluster/presence';
 import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
-import { readEnv } from './platform/env';
+import { envSettings, readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
+import type { AppDeps } from './api/deps';
 
-async function main() {
+export interface ServerOptions {
+  /** Whether this server counts in the cluster's shares of the flash-sale rate limits (heartbeats). */
+  joinCluster?: boolean;
+  flashSale?: AppDeps['flashSale'];
+}
+
+export async function startServer(opts: ServerOptions = {}) {
   const log = createLogger('server');
   const env = readEnv();
   const config = loadPlatformConfig();
@@ -26,19 +33,18 @@ async function main() {
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).
-  const presence = await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
+  const presence = opts.joinCluster === false ? undefined : await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
   const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
-  const app = createApp({ db, config, registry, temporal, orders, presence }, log);
+  const app = createApp({ db, config, registry, temporal, orders, presence, flashSale: opts.flashSale }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
-  const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
-  const server = app.listen(env.port, process.env.HOST ?? '127.0.0.1', backlog, () => log.info({ port: env.port }, 'server ready'));
+  const { LISTEN_BACKLOG: backlog, HOST: host } = envSettings();
+  const server = app.listen(env.port, host, backlog, () => log.info({ port: env.port }, 'server ready'));
 
   const stop = () => {
     setTimeout(() => process.exit(0), 5000).unref();
     // Leave the cluster first (the others take over this server's share at their next beat).
-    void presence
-      .stop()
+    void (presence?.stop() ?? Promise.resolve())
       .catch(() => undefined)
       .finally(() =>
         server.close(async () => {
@@ -52,7 +58,9 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? `server failed to start: ${err.message}` : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  startServer().catch((err) => {
+    console.error(err instanceof Error ? `server failed to start: ${err.message}` : err);
+    process.exit(1);
+  });
+}

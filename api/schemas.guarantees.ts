@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import './schemas'; // extends zod with .openapi()
 
-/** Request schemas of issue 4's additions: webhooks, accounting, versioned order edits. */
+/** Request schemas of the delivery guarantees: webhooks, accounting, versioned order edits. */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 

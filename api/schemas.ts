@@ -103,11 +103,10 @@ export const flashSaleBody = z
     payWindowSeconds: z.number().int().min(1).max(86_400),
     /**
      * How the hot path takes stock: `group-commit` (concurrent attempts share one
-     * transaction per batch), `buckets` (a transaction per attempt on one of
-     * `stockBuckets` rows) or `naive` (a transaction per attempt on one row, no local
-     * layers: the benchmark's baseline). See BENCHMARKS.md for which wins.
+     * transaction per batch) or `buckets` (a transaction per attempt on one of
+     * `stockBuckets` rows). See BENCHMARKS.md for which wins.
      */
-    stockMode: z.enum(['group-commit', 'buckets', 'naive']).default('group-commit'),
+    stockMode: z.enum(['group-commit', 'buckets']).default('group-commit'),
     stockBuckets: z.number().int().min(1).max(64).default(1),
     rateLimit: z
       .strictObject({
@@ -116,7 +115,6 @@ export const flashSaleBody = z
       })
       .default({ perUserPerSecond: 5, perCampaignPerSecond: 100_000 }),
   })
-  .refine((b) => b.stockMode !== 'naive' || b.stockBuckets === 1, { path: ['stockBuckets'], message: 'the naive mode uses one stock row' })
   .refine((b) => b.stockBuckets <= b.stock, { path: ['stockBuckets'], message: 'more buckets than units' })
   .openapi('FlashSaleCampaign');
 

@@ -3,7 +3,8 @@
  * instead, on this machine, in one run:
  *
  *   ceiling  a bare express endpoint that does nothing (this machine's HTTP ceiling);
- *   naive    the platform with stockMode "naive": every attempt is a transaction that
+ *   naive    the baseline in bench/naive-flash-sale/: a server process like the
+ *            platform's, whose flash-sale route makes every attempt a transaction that
  *            starts with one conditional UPDATE … WHERE stock - reserved - sold >= n
  *            on the campaign's single stock row (no local layers, no batching);
  *   ours     the platform's default hot path (layers + group commit).
@@ -26,8 +27,10 @@
  * COMPARE_CONNECTIONS (500) connections.
  */
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDb, type Db } from '../platform/db/knex';
 import { spawnTsx } from '../platform/infra/processes';
+import { startNaiveServer } from './naive-flash-sale/start';
 import { childrenOf, cpuMeter, load, median, untilIdle, type LoadResult } from './support/load';
 import { ROOT, rssMb, rssSampler, startBenchPlatform } from './support/platform';
 
@@ -52,13 +55,14 @@ async function main() {
   const platform = await startBenchPlatform({ env: { LISTEN_BACKLOG: BACKLOG } });
   const db = createDb(platform.databaseUrl, 2);
   const ceiling = await startCeiling();
+  const naive = await startNaiveServer(platform);
   const url = platform.urls[0];
   const rss = rssSampler({ server: platform.servers.map((s) => s.pid), worker: platform.workers.map((w) => w.pid) });
-  const quiet = [platform.workers[0].pid, platform.servers[0].pid, platform.temporalPid];
+  const quiet = [platform.workers[0].pid, platform.servers[0].pid, naive.pid, platform.temporalPid];
   // Where the CPU goes during a phase (2 cores shared by everything, load generator included).
   const meter = () =>
     cpuMeter({
-      server: () => platform.servers.map((p) => p.pid),
+      server: () => [...platform.servers.map((p) => p.pid), naive.pid],
       worker: () => platform.workers.map((p) => p.pid),
       temporal: () => [platform.temporalPid],
       postgres: () => [platform.postgresPid, ...childrenOf(platform.postgresPid)],
@@ -85,7 +89,7 @@ async function main() {
       for (const [name, stockMode, buckets] of modes) {
         await untilIdle(quiet);
         stopMeter = meter();
-        const phase = await sale(url, db, `bench-${name.replace(':', '-')}-${round}`, skuId, stockMode, buckets);
+        const phase = await sale(url, db, `bench-${name.replace(':', '-')}-${round}`, skuId, stockMode, buckets, naive.url);
         rounds[name].push(phase);
         log(`round ${round} ${name}: rps=${phase.rps.toFixed(0)} p50_ms=${phase.p50} p99_ms=${phase.p99} won=${phase.won} oversold=${phase.oversold} undersold=${phase.undersold} codes=${JSON.stringify(phase.codes)} cpu_s: ${cpuLine(stopMeter())}`);
         const startedMs = await settle(db, platform.workers[0].pid, platform.temporalPid);
@@ -112,12 +116,17 @@ async function main() {
     rss.stop();
     await db.destroy();
     await ceiling.stop();
+    await naive.stop();
     await platform.stop();
   }
 }
 
-/** One phase: a fresh campaign of STOCK units, ATTEMPTS attempts, then what the database says was sold. */
-async function sale(url: string, db: Db, campaignId: string, skuId: string, stockMode: string, buckets: number): Promise<Phase> {
+/**
+ * One phase: a fresh campaign of STOCK units, ATTEMPTS attempts, then what the database
+ * says was sold. Mode "naive": a one-row campaign whose attempts go to the naive server.
+ */
+async function sale(url: string, db: Db, campaignId: string, skuId: string, mode: string, buckets: number, naiveUrl: string): Promise<Phase> {
+  const { stockMode, attemptsUrl } = mode === 'naive' ? { stockMode: 'group-commit', attemptsUrl: naiveUrl } : { stockMode: mode, attemptsUrl: url };
   await api(url, '/v1/admin/flash-sales', {
     campaignId,
     skuId,
@@ -130,7 +139,7 @@ async function sale(url: string, db: Db, campaignId: string, skuId: string, stoc
     stockBuckets: buckets,
   });
   const result = await load({
-    url: `${url}/v1/flash-sales/${campaignId}/orders`,
+    url: `${attemptsUrl}/v1/flash-sales/${campaignId}/orders`,
     connections: CONNECTIONS,
     amount: ATTEMPTS,
     headers: { authorization: 'Bearer dev-retail-key' },
@@ -156,7 +165,7 @@ async function settle(db: Db, workerPid: number, temporalPid: number): Promise<n
     const [{ n }] = await db('order_workflow_starts').whereNull('started_at').count({ n: '*' });
     if (Number(n) === 0) break;
     if (Date.now() > until) throw new Error(`${n} winners' workflows were never started`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   const startedMs = Date.now() - from;
   await untilIdle([workerPid, temporalPid]);
@@ -185,7 +194,7 @@ async function startCeiling() {
   const until = Date.now() + 60_000;
   while (!port) {
     if (proc.exitInfo() || Date.now() > until) throw new Error(`the ceiling server did not start: ${proc.recentOutput()}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop: () => proc.stop(5_000) };
 }
@@ -207,9 +216,11 @@ async function compare() {
   const results: Record<string, LoadResult[]> = Object.fromEntries(modes.map((m) => [m, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of modes) {
-      const [stockMode, buckets] = mode.split(':');
+      const [modeName, buckets] = mode.split(':');
       const platform = await startBenchPlatform({ env: { LISTEN_BACKLOG: BACKLOG } });
       const db = createDb(platform.databaseUrl, 2);
+      const naive = modeName === 'naive' ? await startNaiveServer(platform).catch(async (err) => { await db.destroy(); await platform.stop(); throw err; }) : undefined;
+      const stockMode = naive ? 'group-commit' : modeName;
       try {
         const url = platform.urls[0];
         await api(url, '/v1/admin/skus', { skuId: 'bench-flash-sku', spuId: 'bench-flash-spu', title: 'Flash-sale bench item', productType: 'physical', price: 1_000, stock });
@@ -220,7 +231,7 @@ async function compare() {
           endsAt: new Date(Date.now() + 3_600_000).toISOString(), payWindowSeconds: 3_600, stockMode, stockBuckets: Number(buckets),
         });
         const r = await load({
-          url: `${url}/v1/flash-sales/${campaignId}/orders`, connections, amount: attempts, headers: { authorization: 'Bearer dev-retail-key' },
+          url: `${naive?.url ?? url}/v1/flash-sales/${campaignId}/orders`, connections, amount: attempts, headers: { authorization: 'Bearer dev-retail-key' },
           build: (i) => ({ body: JSON.stringify({ userId: `bench-u-${i % attempts}`, quantity: 1 }), headers: { 'idempotency-key': `${campaignId}-${i}` } }),
         });
         const [held] = await db('flash_sale_reservations').where({ campaign_id: campaignId }).sum({ q: 'quantity' });
@@ -229,6 +240,7 @@ async function compare() {
         log(`round ${round} ${mode}: rps=${r.rps.toFixed(0)} p50_ms=${r.p50} p99_ms=${r.p99} codes=${JSON.stringify(r.codes)}`);
       } finally {
         await db.destroy();
+        await naive?.stop();
         await platform.stop();
       }
     }

@@ -17,6 +17,7 @@
  * Ports and data: PORT, PG_PORT, TEMPORAL_PORT, DATA_DIR (see bench/support/platform.ts).
  */
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadPlatformConfig } from '../platform/config/platform-config';
@@ -41,7 +42,8 @@ function stepsPerOrder(): number {
 async function main() {
   const steps = stepsPerOrder();
   log(`orders bench: ${N} orders at concurrency ${C}, ${ROUNDS} round(s), floor = workflows of ${steps} no-op activities; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
-  const platform = await startBenchPlatform({ env: process.env.BENCH_PROFILE ? { NODE_OPTIONS: '--require /tmp/issue5-scratch/profiler.cjs', PROFILE_TARGET: process.env.BENCH_PROFILE } : {} });
+  // BENCH_PROFILE=<dir>: every app process writes a V8 CPU profile (.cpuprofile) there when it exits.
+  const platform = await startBenchPlatform({ env: process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {} });
   const url = platform.urls[0];
   const db = createDb(platform.databaseUrl, 2);
   const floorWorker = await startFloorWorker(platform.temporalAddress, path.join(platform.dir, 'floor-worker.log'));
@@ -184,7 +186,7 @@ async function startFloorWorker(temporalAddress: string, logFile: string) {
   const until = Date.now() + 180_000;
   while (!ready) {
     if (proc.exitInfo() || Date.now() > until) throw new Error(`the floor worker did not start: ${proc.recentOutput()}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return { pid: proc.pid, stop: () => proc.stop(20_000) };
 }

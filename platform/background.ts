@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from './logger';
 
 export interface Loop {
@@ -11,15 +12,9 @@ export interface Loop {
  */
 export function startLoop(name: string, intervalMs: number, tick: () => Promise<number>, log?: Logger): Loop {
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const stopping = new AbortController();
+  // A pause that stop() cuts short.
+  const sleep = (ms: number) => setTimeout(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
   const done = (async () => {
     while (!stopped) {
       let worked = 0;
@@ -36,7 +31,7 @@ export function startLoop(name: string, intervalMs: number, tick: () => Promise<
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      stopping.abort();
       await done;
     },
   };

@@ -1,3 +1,4 @@
+import { envSettings } from './env';
 /**
  * Fault injection for the fault test (and for anyone who wants to watch the platform
  * survive): with FAULT_RATE=r (0 ≤ r < 1) a worker fails each activity and each outbox
@@ -48,8 +49,7 @@ export function faultInjector(rate: number, random: () => number = Math.random, 
 
 /** FAULT_RATE from the environment (unset or empty: no faults). */
 export function faultInjectorFromEnv(onInject?: (fault: InjectedFault) => void): FaultInjector {
-  const raw = process.env.FAULT_RATE;
-  return faultInjector(raw ? Number(raw) : 0, Math.random, onInject);
+  return faultInjector(envSettings().FAULT_RATE, Math.random, onInject);
 }
 
 export const NO_FAULTS: FaultInjector = faultInjector(0);

@@ -15,6 +15,7 @@ import { capabilityMap } from '../platform/capabilities';
 import { loadPlatformConfig } from '../platform/config/platform-config';
 import { buildRegistry } from '../platform/container';
 import { createDb } from '../platform/db/knex';
+import { envSettings } from '../platform/env';
 import { extensionModulesFromEnv, loadExtensionModules } from '../platform/registry/extension-modules';
 
 function main() {
@@ -23,7 +24,7 @@ function main() {
   const lines = args.filter((a) => !a.startsWith('--'));
   const config = loadPlatformConfig();
   // Resolution is in memory: the extensions are constructed but never touch the database here.
-  const db = createDb(process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1:1/unused');
+  const db = createDb(envSettings().DATABASE_URL ?? 'postgres://unused@127.0.0.1:1/unused');
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const map = capabilityMap(config, registry).filter((c) => lines.length === 0 || lines.includes(c.bizId));
   void db.destroy();

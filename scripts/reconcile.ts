@@ -5,11 +5,11 @@
  */
 import { checkAccounting } from '../platform/accounting/journal';
 import { createDb } from '../platform/db/knex';
+import { envSettings, required } from '../platform/env';
 import { reconcile } from '../platform/ledger/reconcile';
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+  const url = required(envSettings(), 'DATABASE_URL');
   const db = createDb(url, 2);
   try {
     const r = await reconcile(db);

@@ -4,13 +4,13 @@
  * are safe together). Needs DATABASE_URL. `--once` delivers what is due and exits.
  */
 import { createDb } from '../platform/db/knex';
+import { envSettings, required } from '../platform/env';
 import { createLogger } from '../platform/logger';
 import { OutboxRelay } from '../platform/outbox/relay';
 import { backgroundSettingsFromEnv, CONSUMERS, startBackgroundServices } from '../platform/outbox/services';
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+  const url = required(envSettings(), 'DATABASE_URL');
   const log = createLogger('relay');
   const db = createDb(url, 5);
   if (process.argv.includes('--once')) {

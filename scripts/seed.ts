@@ -4,6 +4,7 @@
  * resets balances or stock that orders have moved.
  */
 import { createDb } from '../platform/db/knex';
+import { envSettings, required } from '../platform/env';
 import { openUserAccount } from '../platform/repositories/accounts';
 
 export const DEMO = {
@@ -58,7 +59,6 @@ export async function seedDemoData(databaseUrl: string): Promise<void> {
 }
 
 if (require.main === module) {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
+  const url = required(envSettings(), 'DATABASE_URL');
   seedDemoData(url).then(() => console.log('demo data in place'));
 }

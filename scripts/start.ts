@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEV_KEYS } from '../config/dev-keys';
 import { migrateLatest } from '../platform/db/migrate';
+import { envSettings } from '../platform/env';
 import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../platform/infra/app-processes';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/infra/embedded-postgres';
 import { abortIfExited, killAllNow, onLauncherExit, stopAll, type ExitInfo, type ManagedProcess } from '../platform/infra/processes';
@@ -24,13 +25,6 @@ const root = path.resolve(__dirname, '..');
 const infraOnly = process.argv.includes('--infra-only');
 const log = (msg: string) => console.log(`[start] ${msg}`);
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (!raw) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a valid port`);
-  return port;
-}
 
 // What is running, by layer; shutdown goes apps → temporal → postgres.
 const running: { apps: ManagedProcess[]; temporal?: TemporalDevServerHandle; postgres?: EmbeddedPostgresHandle } = { apps: [] };
@@ -89,18 +83,19 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
   onLauncherExit(() => void shutdown('npm/tsx that started us has exited', 0));
 
-  const dataDir = path.resolve(root, process.env.DATA_DIR ?? 'data');
-  const apiPort = portFromEnv('PORT', 3000);
-  let databaseUrl = process.env.DATABASE_URL;
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  let temporalUiUrl = process.env.TEMPORAL_UI_URL;
+  const settings = envSettings();
+  const dataDir = path.resolve(root, settings.DATA_DIR);
+  const apiPort = settings.PORT;
+  let databaseUrl = settings.DATABASE_URL;
+  let temporalAddress = settings.TEMPORAL_ADDRESS;
+  let temporalUiUrl = settings.TEMPORAL_UI_URL;
   // Checked before anything starts: a stale server on the API port would answer our health check.
   if (!infraOnly) await assertPortFree('127.0.0.1', apiPort, 'the API server', 'PORT');
   fs.mkdirSync(dataDir, { recursive: true });
 
   const startPostgres = async () => {
     if (databaseUrl) return log('using PostgreSQL at DATABASE_URL');
-    const pgPort = portFromEnv('PG_PORT', 5433);
+    const pgPort = settings.PG_PORT;
     log(`starting PostgreSQL on 127.0.0.1:${pgPort} (data: ${path.join(dataDir, 'postgres')}, log: ${path.join(dataDir, 'postgres.log')})`);
     const pg = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
@@ -119,13 +114,13 @@ async function main(): Promise<void> {
       return waitForTemporal(temporalAddress, 30_000);
     }
     const cliPath = await findTemporalCli(root, log);
-    const port = portFromEnv('TEMPORAL_PORT', 7233);
+    const port = settings.TEMPORAL_PORT;
     log(`starting Temporal dev server on 127.0.0.1:${port} (state: ${path.join(dataDir, 'temporal.sqlite')})`);
     const temporal = await startTemporalDevServer({
       cliPath,
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       port,
-      uiPort: portFromEnv('TEMPORAL_UI_PORT', 8233),
+      uiPort: settings.TEMPORAL_UI_PORT,
       portEnvVars: { port: 'TEMPORAL_PORT', uiPort: 'TEMPORAL_UI_PORT' },
       // Its shutdown chatter (pollers losing their connection) is noise once we are stopping.
       output: { onLine: (line) => shuttingDown || console.log(`[temporal] ${line}`) },
@@ -186,8 +181,8 @@ async function main(): Promise<void> {
   await waitForWorkerReady(worker, {
     readyLineSeen: () => workerReady,
     temporalAddress,
-    taskQueue: process.env.TASK_QUEUE ?? 'orders',
-    namespace: process.env.TEMPORAL_NAMESPACE,
+    taskQueue: settings.TASK_QUEUE,
+    namespace: settings.TEMPORAL_NAMESPACE,
     timeoutMs: 180_000,
     abortIf: anyExited,
   }).catch((err) => log(`warning: ${(err as Error).message}`));

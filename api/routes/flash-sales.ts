@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { campaignView, upsertCampaign, type Campaign } from '../../platform/flash-sale/campaigns';
-import { FlashSaleHotPath } from '../../platform/flash-sale/hot-path';
+import { FlashSaleHotPath, type FlashSaleAttempts } from '../../platform/flash-sale/hot-path';
 import { orderTemplate } from '../../platform/flash-sale/reserve';
 import { WorkflowStartRelay } from '../../platform/flash-sale/workflow-starts';
 import { AppError, badRequest, businessRule, notFound } from '../../platform/errors/app-error';
@@ -27,7 +27,7 @@ export function flashSaleRoutes(deps: AppDeps): Router {
   // No starts while a burst is being served (up to 5 s), then two at a time while it lasts,
   // eight once it is over: admission matters more than starting workflows (the orders are
   // durable and payable meanwhile; an update starts its workflow itself).
-  let hotPath: FlashSaleHotPath | undefined;
+  let hotPath: FlashSaleAttempts | undefined;
   const relay = new WorkflowStartRelay(
     db,
     (input) => orders.start(input),
@@ -36,7 +36,8 @@ export function flashSaleRoutes(deps: AppDeps): Router {
     () => hotPath?.busy() ?? false,
   ).run();
   // The campaigns' rate limits hold for the whole cluster: each server enforces its share.
-  hotPath = new FlashSaleHotPath(db, templateOf, () => relay.kick(), () => deps.presence?.share() ?? 1);
+  const wiring = { db, templateOf, onWinners: () => relay.kick(), share: () => deps.presence?.share() ?? 1 };
+  hotPath = deps.flashSale?.(wiring) ?? new FlashSaleHotPath(db, wiring.templateOf, wiring.onWinners, wiring.share);
 
   r.post('/v1/admin/flash-sales', async (req, res) => {
     requireOperator(req);

@@ -8,7 +8,7 @@ import { parse } from '../validate';
 
 /**
  * Edits of an order's data that are not steps of its life (no workflow involved), each
- * carrying the version the caller read: the seed's ABA case — a slow retry of "tracking
+ * carrying the version the caller read (optimistic concurrency). The ABA case — a slow retry of "tracking
  * 123" arriving after "456" was saved — is a 409 VERSION_CONFLICT and 456 stays.
  */
 export function orderEditRoutes({ db }: AppDeps): Router {

@@ -1,19 +1,12 @@
 import { Router, type Request } from 'express';
 import { badRequest, invalidState, notFound } from '../../platform/errors/app-error';
-import { deliveryView, resendDelivery } from '../../platform/webhooks/dispatcher';
+import { resendDelivery } from '../../platform/webhooks/resend';
+import type { AttemptRow, DeliveryRow, EndpointRow } from '../../platform/webhooks/rows';
+import { deliveryView, endpointView } from '../../platform/webhooks/views';
 import { canSee, principalOf, requireOperator } from '../auth';
 import type { AppDeps } from '../deps';
 import * as s from '../schemas.guarantees';
 import { parse } from '../validate';
-
-const endpointView = (e: any) => ({
-  bizId: e.biz_id,
-  url: e.url,
-  enabled: e.enabled,
-  hasSecret: Boolean(e.secret),
-  createdAt: new Date(e.created_at).toISOString(),
-  updatedAt: new Date(e.updated_at).toISOString(),
-});
 
 /**
  * Merchant notification webhooks: operators set one endpoint per business line; anyone
@@ -30,18 +23,18 @@ export function webhookRoutes({ db, config }: AppDeps): Router {
     }
     const row = { url: b.url, secret: b.secret ?? null, enabled: b.enabled, updated_at: db.fn.now() };
     await db('webhook_endpoints').insert({ biz_id: b.bizId, ...row }).onConflict('biz_id').merge(row);
-    res.json(endpointView(await db('webhook_endpoints').where({ biz_id: b.bizId }).first()));
+    res.json(endpointView((await db<EndpointRow>('webhook_endpoints').where({ biz_id: b.bizId }).first())!));
   });
 
   r.get('/v1/admin/webhooks', async (req, res) => {
     requireOperator(req);
-    res.json({ items: (await db('webhook_endpoints').orderBy('biz_id')).map(endpointView) });
+    res.json({ items: (await db<EndpointRow>('webhook_endpoints').orderBy('biz_id')).map(endpointView) });
   });
 
   r.get('/v1/webhooks/deliveries', async (req, res) => {
     const q = parse(s.deliveriesQuery, req.query, 'query');
     const p = principalOf(req);
-    const query = db('webhook_deliveries').orderBy('delivery_id', 'desc').limit(q.limit + 1);
+    const query = db<DeliveryRow>('webhook_deliveries').orderBy('delivery_id', 'desc').limit(q.limit + 1);
     if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
     if (q.bizId) query.where('biz_id', q.bizId);
     if (q.orderId) query.where('order_id', q.orderId);
@@ -49,7 +42,7 @@ export function webhookRoutes({ db, config }: AppDeps): Router {
     if (q.cursor) query.where('delivery_id', '<', Number(q.cursor));
     const rows = await query;
     const page = rows.slice(0, q.limit);
-    const attempts = await db('webhook_attempts').whereIn('delivery_id', page.map((d) => d.delivery_id)).orderBy(['delivery_id', 'attempt_no']);
+    const attempts = await db<AttemptRow>('webhook_attempts').whereIn('delivery_id', page.map((d) => d.delivery_id)).orderBy(['delivery_id', 'attempt_no']);
     res.json({
       items: page.map((d) => deliveryView(d, attempts.filter((a) => a.delivery_id === d.delivery_id))),
       nextCursor: rows.length > q.limit ? String(page[page.length - 1].delivery_id) : null,
@@ -58,11 +51,11 @@ export function webhookRoutes({ db, config }: AppDeps): Router {
 
   const visibleDelivery = async (req: Request) => {
     const idParam = String(req.params.deliveryId);
-    const d = /^\d{1,18}$/.test(idParam) ? await db('webhook_deliveries').where({ delivery_id: Number(idParam) }).first() : undefined;
+    const d = /^\d{1,18}$/.test(idParam) ? await db<DeliveryRow>('webhook_deliveries').where({ delivery_id: Number(idParam) }).first() : undefined;
     if (!d || !canSee(principalOf(req), d.biz_id)) throw notFound(`webhook delivery ${idParam}`);
     return d;
   };
-  const attemptsOf = (deliveryId: number) => db('webhook_attempts').where({ delivery_id: deliveryId }).orderBy('attempt_no');
+  const attemptsOf = (deliveryId: number) => db<AttemptRow>('webhook_attempts').where({ delivery_id: deliveryId }).orderBy('attempt_no');
 
   r.get('/v1/webhooks/deliveries/:deliveryId', async (req, res) => {
     const d = await visibleDelivery(req);
@@ -75,7 +68,7 @@ export function webhookRoutes({ db, config }: AppDeps): Router {
     const d = await visibleDelivery(req);
     const { row, refused } = await resendDelivery(db, Number(d.delivery_id));
     if (refused) throw invalidState(`cannot resend webhook delivery ${d.delivery_id}: ${refused}`);
-    res.json(deliveryView(row, await attemptsOf(d.delivery_id)));
+    res.json(deliveryView(row!, await attemptsOf(d.delivery_id)));
   });
 
   return r;

@@ -2,6 +2,7 @@
  * Load generation with autocannon (a devDependency): `connections` concurrent
  * keep-alive clients sending `amount` requests in all, each built by `build(i)`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
@@ -83,7 +84,7 @@ export async function untilIdle(pids: number[], share = 0.1, timeoutMs = 300_000
   const until = Date.now() + timeoutMs;
   for (;;) {
     const before = pids.reduce((a, p) => a + cpuSeconds(p), 0);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     const used = pids.reduce((a, p) => a + cpuSeconds(p), 0) - before;
     if (used < share || Date.now() > until) return;
   }

@@ -39,6 +39,10 @@ export interface BenchPlatform {
   temporalPid: number;
   postgresPid: number;
   dir: string;
+  /** The environment the app processes run with (for a benchmark's own extra server). */
+  appEnv: NodeJS.ProcessEnv;
+  /** The port after the servers' ports, for a benchmark's own extra server. */
+  nextApiPort: number;
   stop(): Promise<void>;
 }
 
@@ -99,6 +103,8 @@ export async function startBenchPlatform(opts: BenchPlatformOptions = {}): Promi
       temporalPid: infra.temporal!.pid,
       postgresPid: infra.postgres!.pid,
       dir,
+      appEnv: env,
+      nextApiPort: apiPort + serverCount,
       stop: async () => {
         await apps.stop();
         await infra.stop();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { envSettings } from '../env';
 import YAML from 'yaml';
 import type { z } from 'zod';
 
@@ -15,7 +16,7 @@ export class ConfigError extends Error {
 }
 
 export function configDir(): string {
-  return process.env.CONFIG_DIR ?? path.resolve(__dirname, '../../config');
+  return envSettings().CONFIG_DIR ?? path.resolve(__dirname, '../../config');
 }
 
 /** Display path relative to the working directory, as an engineer would type it. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { envSettings } from '../env';
 import { ConfigError, configDir, deepMerge, displayPath, parseConfig, readYaml } from './load-yaml';
 import { apiKeysFileSchema, flowsFileSchema, identitiesFileSchema, type ApiKeysFile } from './schemas';
 import { IdentityResolver } from '../identity/identity-resolver';
@@ -20,11 +21,11 @@ export interface PlatformConfig {
   dir: string;
 }
 
-export function loadPlatformConfig(dir = configDir(), overlayFile = process.env.CONFIG_OVERLAY): PlatformConfig {
+export function loadPlatformConfig(dir = configDir(), overlayFile = envSettings().CONFIG_OVERLAY): PlatformConfig {
   const overlay = overlayFile ? (readYaml(overlayFile) as Record<string, unknown> | null) ?? {} : {};
   const identitiesPath = path.join(dir, 'identities.yaml');
   const flowsPath = path.join(dir, 'flows.yaml');
-  const keysPath = process.env.API_KEYS_FILE ?? path.join(dir, 'api-keys.yaml');
+  const keysPath = envSettings().API_KEYS_FILE ?? path.join(dir, 'api-keys.yaml');
 
   const rawIdentities = readYaml(identitiesPath) as Record<string, unknown>;
   const overlayIdentities = (overlay.identities ?? {}) as Record<string, unknown>;

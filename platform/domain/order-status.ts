@@ -1,8 +1,8 @@
 /**
  * The order state machine. Only the transitions listed here are admitted; anything
  * else is an INVALID_STATE. `CREATING` and `VOIDED` are internal: an order is
- * invisible to clients until its create saga has settled (the seed's "invisible
- * order" with void-order compensation).
+ * invisible to clients until its create saga has settled (an "invisible order",
+ * voided by the create saga's compensation if it fails).
  */
 export type OrderStatus =
   | 'CREATING'

@@ -86,8 +86,8 @@ export async function recordRefusals(db: Db | Tx, campaignId: string, refused: r
 }
 
 /**
- * Keeps refusals decided outside a transaction (the hot path's in-memory layers, a
- * failed naive attempt) under their keys. Each attempt gets its key's answer: its own
+ * Keeps refusals decided outside a transaction (the hot path's in-memory layers, or a
+ * transaction that rolled back on a refusal) under their keys. Each attempt gets its key's answer: its own
  * refusal, or what an earlier attempt with the key got (a win, or another refusal).
  * One statement looks both records up and inserts what is new: a batch of refusals
  * costs one round trip and one commit.

@@ -15,7 +15,7 @@ import { AppError, businessRule, invalidState } from '../errors/app-error';
  * not sell goes back to the SKU's shelf (settlement), and units released after that go
  * straight to the shelf too.
  */
-export type StockMode = 'group-commit' | 'buckets' | 'naive';
+export type StockMode = 'group-commit' | 'buckets';
 
 export interface Campaign {
   campaignId: string;

@@ -1,25 +1,30 @@
 import type { Db } from '../db/knex';
-import { phaseAt, RateLimiter, TokenBucket } from '../domain/flash-sale';
+import { phaseAt } from '../domain/flash-sale';
 import { AppError, notFound } from '../errors/app-error';
+import { CampaignRateLimits, LimitMemory, SoldOutFlag } from './admission';
+import { answerRefusals, keyOf, resultOf, storedAnswers } from './answers';
+import { AttemptKeys, type Won } from './attempt-keys';
+import { CampaignCache, type CampaignEntry } from './campaign-cache';
 import { loadCampaign, type Campaign } from './campaigns';
-import { answerRefusals, keyOf, keyReused, resultOf, storedAnswers } from './answers';
 import { GroupCommit } from './group-commit';
-import { limitExceeded, reserveBatch, reserveNaive, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
+import { LoadMeter } from './load-meter';
+import { CampaignReservation } from './reservation';
+import { limitExceeded, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
+
+export type { Won } from './attempt-keys';
 
 /**
  * The flash-sale hot path of one server process. An attempt is filtered in layers,
  * cheapest first, and only what is left reaches PostgreSQL:
  *
- *   1. the campaign (cached in memory): unknown → 404; not started / ended → 409;
+ *   1. the campaign (campaign-cache.ts): unknown → 404; not started / ended → 409;
  *   2. rate limits per buyer and per campaign → 429. They are cluster-wide: each server
  *      enforces its share (1/N with N live servers, platform/cluster/presence.ts) in
- *      local token buckets, without asking anyone per request;
- *   3. a local sold-out flag, set when a batch saw no unit left with every stock row
- *      locked → 409 SOLD_OUT. It expires after `soldOutRecheckMs` so units coming back
- *      (unpaid orders) are sold again, by whichever server looks first;
+ *      local token buckets, without asking anyone per request (admission.ts);
+ *   3. a local sold-out flag → 409 SOLD_OUT (admission.ts);
  *   4. the per-user limit: over the limit outright, or a buyer this process recently saw
- *      at the limit → 422 LIMIT_EXCEEDED;
- *   5. the durable reservation (reserve.ts), by group commit or per request.
+ *      at the limit → 422 LIMIT_EXCEEDED (admission.ts);
+ *   5. the durable reservation (reservation.ts, reserve.ts) by group commit.
  *
  * Every layer only ever refuses; the database decides every win, so several server
  * processes on one database sell exactly the stock. Each key's first answer is kept
@@ -55,259 +60,121 @@ export interface Caller {
   bizIds: readonly string[] | 'all';
 }
 
-export interface Won {
-  status: 201;
-  body: unknown;
-  orderId: string;
-}
-
-interface CampaignState {
-  campaign: Campaign;
-  template: OrderTemplate;
-  checkedAt: number;
-  refreshing?: Promise<void>;
-  users: RateLimiter;
-  total: TokenBucket;
-  /** What the two limiters were built for: rebuilt when a rate or this server's share changes. */
-  limitsOf: string;
-  soldOutUntil: number;
-  /** Keys that won on this process: a retry is answered without a query. */
-  winners: Map<string, { hash: string; response: unknown; orderId: string }>;
-  /** Keeps the in-memory layers' refusals under their keys, batched (one per key a batch). */
-  refusals: GroupCommit<{ attempt: Attempt; error: AppError }, AttemptResult>;
-  atLimitUntil: Map<string, number>;
-  limitExceeded: AppError;
-  inFlight: Map<string, { hash: string; promise: Promise<AttemptResult> }>;
-  reserve: (attempt: Attempt) => Promise<AttemptResult>;
+/** What the flash-sale route needs from whatever takes its attempts. */
+export interface FlashSaleAttempts {
+  attempt(campaignId: string, caller: Caller, a: Attempt): Promise<Won>;
+  /** Whether a burst of attempts is being served now (background work such as workflow starts may wait). */
+  busy(): boolean;
 }
 
 // The layers' refusals are built once and thrown again and again: most buyers of a
 // flash sale are refused, and capturing a stack trace for each would be most of the cost.
-const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has not started yet');
-const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
+export const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has not started yet');
+export const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
 const RATE_LIMITED = new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
 const SOLD_OUT = soldOut();
 
-export class FlashSaleHotPath {
-  private readonly states = new Map<string, CampaignState>();
-  private readonly loading = new Map<string, Promise<CampaignState | undefined>>();
-  private lastSweep = Date.now();
-  /** Attempts in the current and the previous quarter second (busy()). */
-  private load = { window: 0, current: 0, previous: 0 };
+/** One campaign's layers in this process. */
+class CampaignLayers implements CampaignEntry {
+  template: OrderTemplate;
+  limitExceeded: AppError;
+  readonly rateLimits = new CampaignRateLimits();
+  readonly soldOut: SoldOutFlag;
+  readonly atLimit: LimitMemory;
+  readonly keys = new AttemptKeys();
+  /** Keeps the in-memory layers' refusals under their keys, batched (one per key a batch). */
+  readonly refusals: GroupCommit<{ attempt: Attempt; error: AppError }, AttemptResult>;
+  reservation: CampaignReservation;
+
+  constructor(
+    public campaign: Campaign,
+    private readonly wiring: { db: Db; templateOf: (c: Campaign) => OrderTemplate; onWinners: () => void; opts: HotPathOptions; now: () => number },
+  ) {
+    this.template = wiring.templateOf(campaign);
+    this.limitExceeded = limitExceeded(campaign.perUserLimit);
+    this.soldOut = new SoldOutFlag(wiring.opts.soldOutRecheckMs);
+    this.atLimit = new LimitMemory(wiring.opts.limitMemoryMs);
+    this.refusals = new GroupCommit((items) => answerRefusals(wiring.db, campaign.campaignId, items), { maxBatch: 1_000, maxInFlight: 2, groupOf: (r) => keyOf(r.attempt) });
+    this.reservation = this.newReservation();
+  }
+
+  update(c: Campaign): void {
+    const layoutChanged = c.stockMode !== this.campaign.stockMode || c.buckets !== this.campaign.buckets;
+    this.campaign = c;
+    this.template = this.wiring.templateOf(c);
+    this.limitExceeded = limitExceeded(c.perUserLimit);
+    if (layoutChanged) this.reservation = this.newReservation();
+  }
+
+  idle(): boolean {
+    return !this.keys.anyInFlight();
+  }
+
+  private newReservation() {
+    const { db, onWinners, opts, now } = this.wiring;
+    return new CampaignReservation(db, () => this, this.soldOut, onWinners, opts, now);
+  }
+}
+
+export class FlashSaleHotPath implements FlashSaleAttempts {
+  private readonly campaigns: CampaignCache<CampaignLayers>;
+  private readonly load: LoadMeter;
 
   constructor(
     private readonly db: Db,
-    private readonly templateOf: (c: Campaign) => OrderTemplate,
+    templateOf: (c: Campaign) => OrderTemplate,
     /** Called after winners were written, to start their workflows soon. */
-    private readonly onWinners: () => void,
+    onWinners: () => void,
     /** This server's share of the campaigns' rate limits (1 when it runs alone). */
     private readonly share: () => number = () => 1,
-    private readonly opts: HotPathOptions = DEFAULT_HOT_PATH_OPTIONS,
+    opts: HotPathOptions = DEFAULT_HOT_PATH_OPTIONS,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Whether a burst of attempts is being served now (background work such as workflow starts may wait). */
-  busy(): boolean {
-    this.countAttempt(0);
-    return (this.load.current + this.load.previous) * 2 > this.opts.burstPerSecond;
+  ) {
+    const wiring = { db, templateOf, onWinners, opts, now };
+    this.campaigns = new CampaignCache((id) => loadCampaign(db, id), (c) => new CampaignLayers(c, wiring), opts.campaignRefreshMs, now);
+    this.load = new LoadMeter(opts.burstPerSecond, now);
   }
 
-  private countAttempt(n: number) {
-    const window = Math.floor(this.now() / 250);
-    if (window !== this.load.window) this.load = { window, current: 0, previous: window === this.load.window + 1 ? this.load.current : 0 };
-    this.load.current += n;
+  busy(): boolean {
+    return this.load.busy();
   }
 
   async attempt(campaignId: string, caller: Caller, a: Attempt): Promise<Won> {
-    this.countAttempt(1);
-    const st = await this.state(campaignId);
+    this.load.count();
+    const st = await this.campaigns.get(campaignId);
     if (!st || (caller.bizIds !== 'all' && !caller.bizIds.includes(st.campaign.identity.bizId))) throw notFound(`flash sale ${campaignId}`);
     const c = st.campaign;
     const key = keyOf(a);
-    const known = st.winners.get(key);
-    if (known) return replay(known, a);
+    const known = st.keys.replayWin(key, a);
+    if (known) return known;
 
     const now = this.now();
     const phase = phaseAt(c, now);
     if (phase === 'SCHEDULED') throw NOT_STARTED;
     if (phase === 'ENDED') return this.afterEnd(st, a);
-    if (c.stockMode === 'naive') return this.finish(st, a, await this.once(st, key, a, () => retried(() => reserveNaive(this.db, c, st.template, a))));
 
-    this.fitLimits(st, now);
-    if (!st.users.allow(a.userId, now) || !st.total.take(now)) throw RATE_LIMITED;
-    if (now < st.soldOutUntil) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }));
-    if (a.quantity > c.perUserLimit || (st.atLimitUntil.get(a.userId) ?? 0) > now) {
+    if (!st.rateLimits.allow(c, this.share(), a.userId, now)) throw RATE_LIMITED;
+    if (st.soldOut.isSet(now)) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }));
+    if (a.quantity > c.perUserLimit || st.atLimit.isAtLimit(a.userId, now)) {
       return this.finish(st, a, await st.refusals.submit({ attempt: a, error: st.limitExceeded }), false);
     }
-    return this.finish(st, a, await this.once(st, key, a, () => st.reserve(a)));
+    return this.finish(st, a, await st.keys.once(key, a, () => st.reservation.reserve(a)));
   }
 
   /** After the end only a key's first answer can still be given (a buyer's retry); anything else is ENDED. */
-  private async afterEnd(st: CampaignState, a: Attempt): Promise<Won> {
+  private async afterEnd(st: CampaignLayers, a: Attempt): Promise<Won> {
     const stored = (await storedAnswers(this.db, st.campaign.campaignId, [a])).get(keyOf(a));
     if (!stored) throw ENDED;
     return this.finish(st, a, resultOf(stored, a));
   }
 
-  /** Concurrent requests with one key share one attempt (a different body is refused). */
-  private once(st: CampaignState, key: string, a: Attempt, run: () => Promise<AttemptResult>): Promise<AttemptResult> {
-    const running = st.inFlight.get(key);
-    if (running) {
-      if (running.hash !== a.requestHash) throw keyReused();
-      return running.promise;
-    }
-    const promise = run().finally(() => st.inFlight.delete(key));
-    st.inFlight.set(key, { hash: a.requestHash, promise });
-    return promise;
-  }
-
   /** Answers an attempt's result; `fromDatabase`: a LIMIT_EXCEEDED then means the buyer is at his limit (layer 4 remembers him). */
-  private finish(st: CampaignState, a: Attempt, result: AttemptResult, fromDatabase = true): Won {
-    if (result.kind === 'won') {
-      const won = { hash: a.requestHash, response: result.response, orderId: result.orderId };
-      st.winners.set(keyOf(a), won);
-      return replay(won, a);
-    }
+  private finish(st: CampaignLayers, a: Attempt, result: AttemptResult, fromDatabase = true): Won {
+    if (result.kind === 'won') return st.keys.rememberWin(keyOf(a), a, result.response, result.orderId);
     if (result.kind === 'refused') {
-      if (result.error.code === 'LIMIT_EXCEEDED' && fromDatabase) {
-        const now = this.now();
-        if (st.atLimitUntil.size >= 10_000) for (const [user, until] of st.atLimitUntil) if (until <= now) st.atLimitUntil.delete(user);
-        st.atLimitUntil.set(a.userId, now + this.opts.limitMemoryMs);
-      }
+      if (result.error.code === 'LIMIT_EXCEEDED' && fromDatabase) st.atLimit.remember(a.userId, this.now());
       throw result.error;
     }
     throw new Error('an attempt was left undecided'); // reserveBatch with every bucket locked decides all
-  }
-
-  private async state(campaignId: string): Promise<CampaignState | undefined> {
-    const now = this.now();
-    if (now - this.lastSweep > 60_000) this.sweep(now);
-    const st = this.states.get(campaignId);
-    if (st) {
-      if (now - st.checkedAt > this.opts.campaignRefreshMs && !st.refreshing) {
-        st.refreshing = this.refresh(st).finally(() => (st.refreshing = undefined));
-      }
-      return st;
-    }
-    let loading = this.loading.get(campaignId);
-    if (!loading) {
-      loading = loadCampaign(this.db, campaignId)
-        .then((c) => {
-          if (!c) return undefined;
-          const created = this.newState(c);
-          this.states.set(campaignId, created);
-          return created;
-        })
-        .finally(() => setTimeout(() => this.loading.delete(campaignId), 200)); // unknown ids: at most 5 lookups a second
-      this.loading.set(campaignId, loading);
-    }
-    return loading;
-  }
-
-  private newState(c: Campaign): CampaignState {
-    const now = this.now();
-    const st: CampaignState = {
-      campaign: c,
-      template: this.templateOf(c),
-      checkedAt: now,
-      users: new RateLimiter(1),
-      total: new TokenBucket(1, 1, now),
-      limitsOf: '',
-      soldOutUntil: 0,
-      winners: new Map(),
-      refusals: new GroupCommit((items) => answerRefusals(this.db, c.campaignId, items), { maxBatch: 1_000, maxInFlight: 2, groupOf: (r) => keyOf(r.attempt) }),
-      atLimitUntil: new Map(),
-      limitExceeded: limitExceeded(c.perUserLimit),
-      inFlight: new Map(),
-      reserve: () => Promise.reject(new Error('not wired')),
-    };
-    st.reserve = this.reserverFor(st);
-    this.fitLimits(st, now);
-    return st;
-  }
-
-  /** The campaign's rates times this server's share; a new share starts from full buckets. */
-  private fitLimits(st: CampaignState, now: number) {
-    const c = st.campaign;
-    const share = this.share();
-    const limitsOf = `${c.userRequestsPerSecond}/${c.campaignRequestsPerSecond}/${share}`;
-    if (limitsOf === st.limitsOf) return;
-    const perUser = c.userRequestsPerSecond * share;
-    const perCampaign = c.campaignRequestsPerSecond * share;
-    st.users = new RateLimiter(perUser, Math.max(1, perUser));
-    st.total = new TokenBucket(perCampaign, Math.max(1, perCampaign), now);
-    st.limitsOf = limitsOf;
-  }
-
-  /** Group commit over the stock rows (or, for 'buckets', a transaction per attempt on one of them). */
-  private reserverFor(st: CampaignState): (a: Attempt) => Promise<AttemptResult> {
-    const c = st.campaign;
-    const batched = c.stockMode === 'group-commit';
-    const commit = new GroupCommit<Attempt, AttemptResult>((items) => this.runBatch(st, items), {
-      maxBatch: batched ? this.opts.maxBatch : 1,
-      maxInFlight: c.buckets === 1 ? (batched ? 1 : this.opts.maxInFlight) : Math.min(c.buckets, this.opts.maxInFlight),
-      groupOf: (a) => a.userId,
-    });
-    return (a) => commit.submit(a);
-  }
-
-  private async runBatch(st: CampaignState, items: Attempt[]): Promise<AttemptResult[]> {
-    const c = st.campaign;
-    // Attempts that queued while an earlier batch found the campaign sold out are
-    // refused like those arriving after it (layer 3, checked again at dequeue time).
-    if (this.now() < st.soldOutUntil) return answerRefusals(this.db, c.campaignId, items.map((attempt) => ({ attempt, error: SOLD_OUT })));
-    const first = await retried(() => reserveBatch(this.db, c, st.template, items, false));
-    const results = [...first.results];
-    let soldOutNow = first.soldOut;
-    const retry = results.flatMap((r, i) => (r.kind === 'retry' ? [i] : []));
-    if (retry.length > 0) {
-      const second = await retried(() => reserveBatch(this.db, c, st.template, retry.map((i) => items[i]), true));
-      retry.forEach((i, k) => (results[i] = second.results[k]));
-      soldOutNow = second.soldOut;
-    }
-    if (soldOutNow) this.armSoldOut(st);
-    if (results.some((r) => r.kind === 'won' && !r.replay)) this.onWinners();
-    return results;
-  }
-
-  private armSoldOut(st: CampaignState) {
-    st.soldOutUntil = this.now() + this.opts.soldOutRecheckMs;
-  }
-
-  private async refresh(st: CampaignState) {
-    const c = await loadCampaign(this.db, st.campaign.campaignId).catch(() => undefined);
-    st.checkedAt = this.now();
-    if (!c) return;
-    const layoutChanged = c.stockMode !== st.campaign.stockMode || c.buckets !== st.campaign.buckets;
-    st.campaign = c;
-    st.template = this.templateOf(c);
-    st.limitExceeded = limitExceeded(c.perUserLimit);
-    if (layoutChanged) st.reserve = this.reserverFor(st);
-  }
-
-  /** Forgets campaigns that ended more than ten minutes ago (memory stays bounded). */
-  private sweep(now: number) {
-    this.lastSweep = now;
-    for (const [id, st] of this.states) if (now - st.campaign.endsAt > 600_000 && st.inFlight.size === 0) this.states.delete(id);
-  }
-}
-
-function replay(won: { hash: string; response: unknown; orderId: string }, a: Attempt): Won {
-  if (won.hash !== a.requestHash) throw keyReused();
-  return { status: 201, body: won.response, orderId: won.orderId };
-}
-
-/**
- * Retries a batch that lost a race the database detected (the same Idempotency-Key won
- * on another server meanwhile, or a deadlock): run again, it sees the other's outcome.
- */
-async function retried<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 3 || !(code === '23505' || code === '40P01' || code === '40001')) throw err;
-    }
   }
 }

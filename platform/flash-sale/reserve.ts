@@ -4,9 +4,10 @@ import type { OrderWorkflowInput } from '../domain/flow';
 import { allocate, sumTakes, type Takes } from '../domain/flash-sale';
 import { priceOrder } from '../domain/pricing';
 import { AppError, businessRule } from '../errors/app-error';
-import { newId } from '../ids';
 import { insertOrders, toView } from '../repositories/orders';
-import { answerRefusals, keyOf, RECORDED_REFUSALS, recordRefusals, resultOf, storedAnswers } from './answers';
+import { newId } from '../ids';
+import { fenceTries } from '../tcc/fence';
+import { keyOf, RECORDED_REFUSALS, recordRefusals, resultOf, storedAnswers } from './answers';
 import type { Campaign } from './campaigns';
 
 /**
@@ -17,9 +18,7 @@ import type { Campaign } from './campaigns';
  * here is kept under its key in the same transaction (answers.ts).
  *
  * `reserveBatch` serves many attempts in one transaction (group commit): the stock rows
- * it uses are locked once per batch instead of once per request. `reserveNaive` is the
- * baseline the benchmark compares against: one transaction per attempt, starting with a
- * conditional UPDATE of the single hot stock row.
+ * it uses are locked once per batch instead of once per request.
  */
 export interface Attempt {
   principal: string;
@@ -54,7 +53,7 @@ export const soldOut = (left?: number) =>
   new AppError(409, 'SOLD_OUT', left ? `only ${left} unit(s) are left` : 'the campaign is sold out');
 export const limitExceeded = (limit: number) =>
   businessRule('LIMIT_EXCEEDED', `a buyer may have at most ${limit} unit(s) of this campaign`, [{ field: 'quantity', message: `over the per-user limit of ${limit}` }]);
-const userNotFound = (userId: string) => businessRule('USER_NOT_FOUND', `user ${userId} does not exist`, [{ field: 'userId', message: 'unknown user' }]);
+export const userNotFound = (userId: string) => businessRule('USER_NOT_FOUND', `user ${userId} does not exist`, [{ field: 'userId', message: 'unknown user' }]);
 
 /**
  * One transaction for a batch of attempts (at most one per user). `lockAll` locks every
@@ -131,33 +130,6 @@ export async function reserveBatch(db: Db, campaign: Campaign, template: OrderTe
 }
 
 /**
- * The baseline: what one writes without a hot-path design — a transaction per request
- * on the hot row, and (to keep the same contract) a write per refusal for its key.
- */
-export async function reserveNaive(db: Db, campaign: Campaign, template: OrderTemplate, attempt: Attempt): Promise<AttemptResult> {
-  try {
-    return await db.transaction(async (trx) => {
-      const answered = (await storedAnswers(trx, campaign.campaignId, [attempt])).get(keyOf(attempt));
-      if (answered) return resultOf(answered, attempt);
-      const updated = await trx('flash_sale_stock')
-        .where({ campaign_id: campaign.campaignId, bucket: 0 })
-        .andWhereRaw('stock - reserved - sold >= ?', [attempt.quantity])
-        .increment('reserved', attempt.quantity);
-      if (updated === 0) throw soldOut();
-      if (!(await existingUsers(trx, [attempt])).has(attempt.userId)) throw userNotFound(attempt.userId);
-      if (!(await claimAllowance(trx, campaign, [attempt])).has(attempt.userId)) throw limitExceeded(campaign.perUserLimit);
-      const [result] = await writeWinners(trx, campaign, template, [{ attempt, takes: { 0: attempt.quantity } }]);
-      return result;
-    });
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    if (!RECORDED_REFUSALS.has(err.code)) return { kind: 'refused', error: err };
-    const [answer] = await answerRefusals(db, campaign.campaignId, [{ attempt, error: err }]);
-    return answer;
-  }
-}
-
-/**
  * Keeps the batch's refusals under their keys. A key another server refused meanwhile
  * keeps that first answer, and this attempt is given it.
  */
@@ -175,7 +147,7 @@ async function keepRefusals(trx: Tx, campaign: Campaign, attempts: Attempt[], re
   }
 }
 
-async function existingUsers(trx: Tx, attempts: Attempt[]): Promise<Set<string>> {
+export async function existingUsers(trx: Tx, attempts: Attempt[]): Promise<Set<string>> {
   const rows = await trx('users').whereIn('user_id', [...new Set(attempts.map((a) => a.userId))]).select('user_id');
   return new Set(rows.map((r) => r.user_id));
 }
@@ -185,7 +157,7 @@ async function existingUsers(trx: Tx, attempts: Attempt[]): Promise<Set<string>>
  * per-user limit; the buyer rows stay locked to the end of the transaction, so two
  * servers cannot both let one buyer past the limit. Returns the users let through.
  */
-async function claimAllowance(trx: Tx, campaign: Campaign, attempts: Attempt[]): Promise<Set<string>> {
+export async function claimAllowance(trx: Tx, campaign: Campaign, attempts: Attempt[]): Promise<Set<string>> {
   if (attempts.length === 0) return new Set();
   const sorted = [...attempts].sort((a, b) => (a.userId < b.userId ? -1 : 1)); // one lock order: no deadlocks
   const { rows } = await trx.raw(
@@ -209,7 +181,7 @@ async function giveBackAllowance(trx: Tx, campaign: Campaign, attempts: Attempt[
 }
 
 /** Writes the winners' orders, fence tries, reservations and workflow starts; returns their 201 bodies. */
-async function writeWinners(trx: Tx, campaign: Campaign, template: OrderTemplate, winners: { attempt: Attempt; takes: Takes }[]): Promise<AttemptResult[]> {
+export async function writeWinners(trx: Tx, campaign: Campaign, template: OrderTemplate, winners: { attempt: Attempt; takes: Takes }[]): Promise<AttemptResult[]> {
   if (winners.length === 0) return [];
   const at = new Date();
   const payDeadline = new Date(at.getTime() + campaign.payWindowSeconds * 1000);
@@ -227,9 +199,12 @@ async function writeWinners(trx: Tx, campaign: Campaign, template: OrderTemplate
       payDeadline,
     };
   });
+  // The inventory branch's TCC try, through the fence: its order ids are new, so every try applies.
+  const tries = await fenceTries(trx, orders.map((o) => ({ xid: o.orderId, branch: 'inventory' })), 'flash-sale.reserve');
+  const refused = tries.findIndex((t) => !t.applied);
+  if (refused >= 0) throw new Error(`the inventory fence refused the try of new order ${orders[refused].orderId}`);
   const rows = await insertOrders(trx, orders, { status: 'PENDING_PAYMENT', at });
   const responses = rows.orders.map((o) => toView(o, rows.items.filter((i) => i.order_id === o.order_id)));
-  await trx('tcc_fence').insert(orders.map((o) => ({ xid: o.orderId, branch: 'inventory', action: 'flash-sale.reserve', status: 'TRIED' })));
   await trx('flash_sale_reservations').insert(
     winners.map(({ attempt, takes }, k) => ({
       order_id: orders[k].orderId,

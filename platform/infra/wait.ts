@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -12,8 +13,6 @@ export interface WaitOptions {
   /** Returns a reason to give up now (e.g. "worker exited with code 1"). */
   abortIf?: () => string | undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls probe until it returns a value other than undefined/false. */
 export async function waitFor<T>(

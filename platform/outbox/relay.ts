@@ -1,3 +1,4 @@
+import { backoffMs } from '../backoff';
 import type { Db } from '../db/knex';
 import { NO_FAULTS, type FaultInjector } from '../faults';
 import type { Logger } from '../logger';
@@ -67,7 +68,7 @@ export class OutboxRelay {
           await trx('outbox').where({ id: event.id }).update({ published_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
           batch.published += 1;
         } catch (err) {
-          const delay = Math.min(this.baseBackoffMs * 2 ** row.attempts, this.maxBackoffMs);
+          const delay = backoffMs(row.attempts + 1, this.baseBackoffMs, this.maxBackoffMs);
           await trx('outbox')
             .where({ id: event.id })
             .update({ attempts: row.attempts + 1, last_error: errorSummary(err), next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]) });

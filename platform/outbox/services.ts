@@ -1,11 +1,13 @@
 import { accountingConsumer } from '../accounting/journal';
 import { startLoop, type Loop } from '../background';
 import type { Db } from '../db/knex';
+import { envSettings } from '../env';
 import { NO_FAULTS, type FaultInjector } from '../faults';
 import type { Logger } from '../logger';
 import { repairOrphanedOrders, type OrphanScanDeps } from '../orders/orphans';
 import { releaseStaleFreezes } from '../tcc/stale-freezes';
-import { WebhookDispatcher, webhookOptionsFromEnv } from '../webhooks/dispatcher';
+import { WebhookDispatcher } from '../webhooks/dispatcher';
+import { webhookOptionsFromEnv } from '../webhooks/settings';
 import { webhookConsumer } from '../webhooks/consumer';
 import type { OutboxConsumer } from './consumer';
 import { OutboxRelay } from './relay';
@@ -32,18 +34,14 @@ export interface BackgroundSettings {
  * the orphan scanner asks whether its workflow is gone (default 10 minutes).
  */
 export function backgroundSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BackgroundSettings {
-  const num = (name: string, fallback: number) => {
-    const v = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name}=${env[name]} must be a positive number`);
-    return v;
-  };
+  const s = envSettings(env);
   return {
-    relay: !['off', 'false', '0'].includes(String(env.OUTBOX_RELAY ?? 'on').toLowerCase()),
-    relayPollMs: num('OUTBOX_POLL_MS', 250),
-    webhookPollMs: num('WEBHOOK_POLL_MS', 500),
-    staleFreezeSeconds: num('STALE_FREEZE_SECONDS', 900),
-    staleScanIntervalMs: num('STALE_SCAN_INTERVAL_MS', 30_000),
-    orphanGraceSeconds: num('ORPHAN_GRACE_SECONDS', 600),
+    relay: s.OUTBOX_RELAY,
+    relayPollMs: s.OUTBOX_POLL_MS,
+    webhookPollMs: s.WEBHOOK_POLL_MS,
+    staleFreezeSeconds: s.STALE_FREEZE_SECONDS,
+    staleScanIntervalMs: s.STALE_SCAN_INTERVAL_MS,
+    orphanGraceSeconds: s.ORPHAN_GRACE_SECONDS,
   };
 }
 

@@ -74,6 +74,38 @@ export async function fenced(trx: Tx, key: FenceKey, phase: TccPhase, action: st
   return { applied: true };
 }
 
+/**
+ * The try phase for many branches in one statement, for a writer that makes the business
+ * change of every applied branch itself, in the same transaction (the flash-sale hot path
+ * writes hundreds of winners at once). Same guarantees as `fenced(…, 'try', …)`: a branch
+ * already tried is a DUPLICATE, one already cancelled (or suspended by an empty rollback)
+ * is HANGING_TRY_REFUSED; only branches whose outcome is `applied` may be changed.
+ */
+export async function fenceTries(trx: Tx, keys: readonly FenceKey[], action: string): Promise<FenceOutcome[]> {
+  if (keys.length === 0) return [];
+  const idOf = (k: FenceKey) => `${k.xid}\u0000${k.branch}`;
+  const inserted: FenceKey[] = await trx('tcc_fence')
+    .insert(keys.map((key) => ({ ...key, action, status: 'TRIED' })))
+    .onConflict(['xid', 'branch'])
+    .ignore()
+    .returning(['xid', 'branch']);
+  const applied = new Set(inserted.map(idOf));
+  const existing = keys.filter((k) => !applied.has(idOf(k)));
+  const statusOf = new Map<string, FenceStatus>();
+  if (existing.length > 0) {
+    const rows: (FenceKey & { status: FenceStatus })[] = await trx('tcc_fence')
+      .whereIn(['xid', 'branch'], existing.map((k) => [k.xid, k.branch]))
+      .forUpdate()
+      .select('xid', 'branch', 'status');
+    for (const r of rows) statusOf.set(idOf(r), r.status);
+  }
+  return keys.map((k): FenceOutcome => {
+    if (applied.has(idOf(k))) return { applied: true };
+    const status = statusOf.get(idOf(k));
+    return { applied: false, reason: status === 'SUSPENDED' || status === 'ROLLED_BACK' ? 'HANGING_TRY_REFUSED' : 'DUPLICATE' };
+  });
+}
+
 /** The fence's current status for a branch (undefined when nothing was recorded). */
 export async function fenceStatus(trx: Tx, key: FenceKey): Promise<FenceStatus | undefined> {
   const row = await trx('tcc_fence').where(key).first('status');

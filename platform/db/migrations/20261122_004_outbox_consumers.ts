@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Delivery of the outbox (issue 4): relay bookkeeping on the outbox, the consumers'
+ * Delivery of the outbox: relay bookkeeping on the outbox, the consumers'
  * applied-updates table, the accounting journal, merchant webhooks, and an index for
  * the stale-freeze scanner.
  */
