@@ -351,6 +351,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       (seen) => events.every((e: any) => seen.has(Number(e.id))),
       120_000,
     ).catch(() => new Set(receiver.received.map((x) => Number(x.body.eventId))));
+    if (events.length === 0) violation('no order events were written: the webhook delivery check had nothing to check');
     const undelivered = events.filter((e: any) => !deliveredIds.has(Number(e.id)));
     if (undelivered.length > 0) violation(`${undelivered.length} of ${events.length} order events never reached the merchant webhook`);
 
@@ -378,7 +379,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       ...violations.map((v) => `    - ${v}`),
     ].join('\n');
     console.log(note);
-    expect(counts.kills).toBeGreaterThan(0);
-    expect(violations).toEqual([]);
+    // A run without kills, faults or written orders would prove nothing.
+    expect({ kills: counts.kills > 0, injectedFaults: injected > 0, writtenOrders: final.length > 0, violations }).toEqual({ kills: true, injectedFaults: true, writtenOrders: true, violations: [] });
   });
 });
