@@ -60,23 +60,6 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
   const violations: string[] = [];
   const violation = (msg: string) => violations.push(msg);
 
-  beforeAll(async () => {
-    receiver = await startWebhookReceiver();
-    for (const bizId of ['retail', 'used-car']) await call('POST', '/v1/admin/webhooks', { body: { bizId, url: receiver.url }, key: KEYS.operator });
-    temporal = await Connection.connect({ address: testEnv().temporalAddress });
-    client = new Client({ connection: temporal });
-    await killWorker('SIGTERM');
-    await startWorker(180_000, FAULTY_WORKER_ENV);
-  });
-  afterAll(async () => {
-    for (const bizId of ['retail', 'used-car']) await call('POST', '/v1/admin/webhooks', { body: { bizId, url: receiver.url, enabled: false }, key: KEYS.operator });
-    await receiver.close();
-    await temporal.close();
-    // Later test files get a worker without injected faults.
-    await killWorker('SIGTERM');
-    await startWorker();
-  });
-
   /** A client that retries what failed on the platform's side (5xx, connection cut), as a real one would. */
   async function send(method: string, path: string, body?: unknown, opts: { key?: string; idem?: string } = {}): Promise<Reply> {
     for (let attempt = 1; ; attempt++) {
@@ -90,6 +73,24 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       await sleep(Math.min(500 * attempt, 3_000));
     }
   }
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    // Through the retrying client: a pooled connection left idle by the previous test file may be cut as the first request goes out.
+    for (const bizId of ['retail', 'used-car']) await send('POST', '/v1/admin/webhooks', { bizId, url: receiver.url }, { key: KEYS.operator });
+    temporal = await Connection.connect({ address: testEnv().temporalAddress });
+    client = new Client({ connection: temporal });
+    await killWorker('SIGTERM');
+    await startWorker(180_000, FAULTY_WORKER_ENV);
+  });
+  afterAll(async () => {
+    for (const bizId of ['retail', 'used-car']) await send('POST', '/v1/admin/webhooks', { bizId, url: receiver.url, enabled: false }, { key: KEYS.operator });
+    await receiver?.close();
+    await temporal?.close();
+    // Later test files get a worker without injected faults.
+    await killWorker('SIGTERM');
+    await startWorker();
+  });
 
   it(`keeps money, stock and orders consistent (${ORDERS} orders, FAULT_RATE=${RATE}, seed ${SEED})`, async () => {
     const random = prng(SEED);
@@ -351,6 +352,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       (seen) => events.every((e: any) => seen.has(Number(e.id))),
       120_000,
     ).catch(() => new Set(receiver.received.map((x) => Number(x.body.eventId))));
+    if (events.length === 0) violation('no order events were written: the webhook delivery check had nothing to check');
     const undelivered = events.filter((e: any) => !deliveredIds.has(Number(e.id)));
     if (undelivered.length > 0) violation(`${undelivered.length} of ${events.length} order events never reached the merchant webhook`);
 
@@ -378,7 +380,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       ...violations.map((v) => `    - ${v}`),
     ].join('\n');
     console.log(note);
-    expect(counts.kills).toBeGreaterThan(0);
-    expect(violations).toEqual([]);
+    // A run without kills, faults or written orders would prove nothing.
+    expect({ kills: counts.kills > 0, injectedFaults: injected > 0, writtenOrders: final.length > 0, violations }).toEqual({ kills: true, injectedFaults: true, writtenOrders: true, violations: [] });
   });
 });

@@ -25,13 +25,26 @@ export async function call<T = any>(method: string, path: string, opts: { key?: 
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
   if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? KEYS.retail}`;
   if (opts.idem) headers['idempotency-key'] = opts.idem;
-  const res = await fetch(`${testEnv().baseUrl}${path}`, {
-    method,
-    headers,
-    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
+  const send = () => fetch(`${testEnv().baseUrl}${path}`, { method, headers, body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
+  let res: Response;
+  try {
+    res = await send();
+  } catch (err) {
+    // fetch keeps connections alive across test files; one left idle past the server's
+    // keep-alive timeout may be closed just as a request goes out on it (a busy CPU delays
+    // the client's own idle timer). Only a connection closed before any answer is retried,
+    // once, on a new connection; a server that is down still fails the call, and an answer
+    // cut short fails it too.
+    if (!isIdleConnectionClosed(err)) throw err;
+    res = await send();
+  }
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function isIdleConnectionClosed(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code === 'UND_ERR_SOCKET' && cause.message === 'other side closed';
 }
 
 export const get = <T = any>(path: string, key?: string) => call<T>('GET', path, { key });
