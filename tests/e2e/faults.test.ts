@@ -52,6 +52,9 @@ interface Counts {
   clientRetries: number;
 }
 
+/** How long a client keeps retrying one request before it counts as unanswered. */
+const CLIENT_PATIENCE_MS = 90_000;
+
 describe('faults: SIGKILLed workers and servers, and transiently failing activities', () => {
   let receiver: WebhookReceiver;
   let temporal: Connection;
@@ -60,14 +63,19 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
   const violations: string[] = [];
   const violation = (msg: string) => violations.push(msg);
 
-  /** A client that retries what failed on the platform's side (5xx, connection cut), as a real one would. */
+  /**
+   * A client that retries what failed on the platform's side (5xx, connection cut), as a real
+   * one would, for as long as a killed server may take to come back (a restart on a busy
+   * machine takes far longer than one on an idle one).
+   */
   async function send(method: string, path: string, body?: unknown, opts: { key?: string; idem?: string } = {}): Promise<Reply> {
+    const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await call(method, path, { body, key: opts.key, idem: opts.idem });
-        if (r.status < 500 || attempt >= 12) return r;
+        if (r.status < 500 || Date.now() >= giveUpAt) return r;
       } catch (err) {
-        if (attempt >= 12) throw err;
+        if (Date.now() >= giveUpAt) throw err;
       }
       counts.clientRetries += 1;
       await sleep(Math.min(500 * attempt, 3_000));
