@@ -15,6 +15,8 @@ import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
+import { DEFAULT_LEASE, MachineLease } from './platform/order-ids/machine-lease';
+import { OrderIdGenerator } from './platform/order-ids/order-id';
 
 async function main() {
   const log = createLogger('server');
@@ -27,8 +29,11 @@ async function main() {
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).
   const presence = await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
+  // A machine id leased for this process: order ids are unique across servers without coordination.
+  const machineLease = await new MachineLease(db, DEFAULT_LEASE, (err) => log.warn({ err }, 'could not renew this server’s machine-id lease')).start();
+  const orderIds = new OrderIdGenerator(() => machineLease.current());
   const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
-  const app = createApp({ db, config, registry, temporal, orders, presence }, log);
+  const app = createApp({ db, config, registry, temporal, orders, orderIds, presence }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
   const backlog = Number(process.env.LISTEN_BACKLOG ?? 511);
@@ -37,8 +42,7 @@ async function main() {
   const stop = () => {
     setTimeout(() => process.exit(0), 5000).unref();
     // Leave the cluster first (the others take over this server's share at their next beat).
-    void presence
-      .stop()
+    void Promise.all([presence.stop(), machineLease.stop()])
       .catch(() => undefined)
       .finally(() =>
         server.close(async () => {

@@ -3,6 +3,7 @@ import type { ServerPresence } from '../platform/cluster/presence';
 import type { PlatformConfig } from '../platform/config/platform-config';
 import type { Db } from '../platform/db/knex';
 import type { ExtensionRegistry } from '../platform/registry/extension-registry';
+import type { OrderIdGenerator } from '../platform/order-ids/order-id';
 import type { OrderClient } from './order-client';
 
 /** What the REST app needs, handed over by server.ts (the composition root). */
@@ -10,6 +11,8 @@ export interface AppDeps {
   db: Db;
   config: PlatformConfig;
   orders: OrderClient;
+  /** Issues order ids (time + leased machine id + user shard + sequence). */
+  orderIds: OrderIdGenerator;
   temporal: Client;
   registry: ExtensionRegistry;
   /** The servers sharing cluster-wide limits; absent, this server counts as the only one. */
