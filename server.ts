@@ -16,6 +16,8 @@ import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { envSettings, readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
 import type { AppDeps } from './api/deps';
+import { DEFAULT_LEASE, MachineLease } from './platform/order-ids/machine-lease';
+import { OrderIdGenerator } from './platform/order-ids/order-id';
 
 export interface ServerOptions {
   /** Whether this server counts in the cluster's shares of the flash-sale rate limits (heartbeats). */
@@ -34,8 +36,11 @@ export async function startServer(opts: ServerOptions = {}) {
   const temporal = new Client({ connection, namespace: env.temporalNamespace });
   // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).
   const presence = opts.joinCluster === false ? undefined : await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
+  // A machine id leased for this process: order ids are unique across servers without coordination.
+  const machineLease = await new MachineLease(db, DEFAULT_LEASE, (err) => log.warn({ err }, 'could not renew this server’s machine-id lease')).start();
+  const orderIds = new OrderIdGenerator(() => machineLease.current());
   const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
-  const app = createApp({ db, config, registry, temporal, orders, presence, flashSale: opts.flashSale }, log);
+  const app = createApp({ db, config, registry, temporal, orders, orderIds, presence, flashSale: opts.flashSale }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).
   const { LISTEN_BACKLOG: backlog, HOST: host } = envSettings();
@@ -44,7 +49,7 @@ export async function startServer(opts: ServerOptions = {}) {
   const stop = () => {
     setTimeout(() => process.exit(0), 5000).unref();
     // Leave the cluster first (the others take over this server's share at their next beat).
-    void (presence?.stop() ?? Promise.resolve())
+    void Promise.all([presence?.stop(), machineLease.stop()])
       .catch(() => undefined)
       .finally(() =>
         server.close(async () => {

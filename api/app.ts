@@ -13,6 +13,10 @@ import { refundRoutes } from './routes/refunds';
 import { accountingRoutes } from './routes/accounting';
 import { orderEditRoutes } from './routes/order-edits';
 import { webhookRoutes } from './routes/webhooks';
+import { buyerApi } from './buyer-auth';
+import { buyerAccountRoutes } from './routes/buyer-accounts';
+import { buyerCartRoutes } from './routes/buyer-cart';
+import { buyerOrderRoutes } from './routes/buyer-orders';
 
 export const BODY_LIMIT = '64kb';
 
@@ -37,6 +41,12 @@ export function createApp(deps: AppDeps, log: Logger) {
   });
 
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
+  // The buyer API authenticates buyers (access tokens, guest cart tokens), not API keys.
+  const buyers = buyerApi(deps);
+  const buyerRouter = express.Router();
+  buyerRouter.use(buyerAccountRoutes(deps, buyers), buyerCartRoutes(buyers), buyerOrderRoutes(deps, buyers));
+  buyerRouter.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/v1/buyer/') ? buyerRouter(req, res, next) : next()));
   app.use(authenticate(deps.config.apiKeys));
   // The flash-sale hot path first: under a burst, every route tried before it costs.
   app.use(flashSaleRoutes(deps));

@@ -6,6 +6,7 @@ import type { Campaign } from '../platform/flash-sale/campaigns';
 import type { FlashSaleAttempts } from '../platform/flash-sale/hot-path';
 import type { OrderTemplate } from '../platform/flash-sale/reserve';
 import type { ExtensionRegistry } from '../platform/registry/extension-registry';
+import type { OrderIdGenerator } from '../platform/order-ids/order-id';
 import type { OrderClient } from './order-client';
 
 /** What the REST app needs, handed over by server.ts (the composition root). */
@@ -13,6 +14,8 @@ export interface AppDeps {
   db: Db;
   config: PlatformConfig;
   orders: OrderClient;
+  /** Issues order ids (time + leased machine id + user shard + sequence). */
+  orderIds: OrderIdGenerator;
   temporal: Client;
   registry: ExtensionRegistry;
   /** The servers sharing cluster-wide limits; absent, this server counts as the only one. */

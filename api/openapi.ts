@@ -2,11 +2,14 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
+import * as b from './schemas.buyers';
 
 /** The OpenAPI document, generated from the very schemas that validate requests. */
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registry.registerComponent('securitySchemes', 'buyerToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a buyer access token from /v1/buyer/sessions' });
+  registry.registerComponent('securitySchemes', 'guestCart', { type: 'apiKey', in: 'header', name: 'x-guest-cart-token', description: 'a guest cart token from /v1/buyer/guest-carts' });
   const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
   const errors = {
     400: { description: 'VALIDATION_FAILED', ...json(s.errorBody) },
@@ -71,9 +74,54 @@ export function openApiDocument() {
     },
   });
 
+  buyerPaths(registry, json, errors, idempotencyKey);
+
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: { title: 'Order platform', version: '1.0.0', description: 'The order middle platform (订单中台) REST contract, v1.' },
     servers: [{ url: '/' }],
   });
+}
+
+/** The buyer API (/v1/buyer/…): buyer access tokens instead of API keys; docs/buyers.md describes it. */
+function buyerPaths(registry: OpenAPIRegistry, json: (schema: z.ZodType) => object, errors: Record<number, object>, idempotencyKey: z.ZodObject) {
+  const asBuyer = [{ buyerToken: [] }];
+  const asBuyerOrGuest = [{ buyerToken: [] }, { guestCart: [] }];
+  const limited = { 429: { description: 'RATE_LIMITED / ACCOUNT_LOCKED (details carry retryAfterSeconds)', ...json(s.errorBody) } };
+  const add = (method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string, security: object[], extra: Record<string, unknown> = {}) =>
+    registry.registerPath({ method, path, summary, security: security as never, responses: { 200: { description: 'OK' }, ...errors, ...limited }, ...extra });
+  const orderId = z.object({ orderId: z.string() });
+  const skuId = z.object({ skuId: z.string() });
+  add('post', '/v1/buyer/verification-codes', 'Send an SMS code (the same answer whether or not the phone has an account)', [], {
+    request: { body: json(b.verificationCodeBody) },
+    responses: { 202: { description: 'sent (or, for a phone the purpose does not fit, an SMS saying so)' }, ...errors, ...limited },
+  });
+  add('post', '/v1/buyer/registrations', 'Register with phone, code, password and nickname; logs in (and merges a guest cart)', [], {
+    request: { body: json(b.registrationBody) },
+    responses: { 201: { description: '{buyer, session, cart}' }, ...errors, ...limited },
+  });
+  add('post', '/v1/buyer/sessions', 'Log in by password (phone or username) or by code; merges a guest cart', [], { request: { body: json(b.loginBody) } });
+  add('post', '/v1/buyer/sessions/refresh', 'Rotate a refresh token (a reused one ends its session family)', [], { request: { body: json(b.refreshBody) } });
+  add('post', '/v1/buyer/sessions/logout', 'End this session (its family)', asBuyer, { request: { body: json(b.logoutBody) } });
+  add('post', '/v1/buyer/password-resets', 'Set a new password by code (ends every session)', [], { request: { body: json(b.passwordResetBody) } });
+  add('get', '/v1/buyer/me', 'My account with its balance', asBuyer);
+  add('post', '/v1/buyer/guest-carts', 'A guest cart token, for a cart before login', [], { responses: { 201: { description: '{guestCartToken, expiresAt}' }, ...errors } });
+  add('get', '/v1/buyer/cart', 'The cart, each line re-checked (price, stock, line) with what changed', asBuyerOrGuest);
+  add('post', '/v1/buyer/cart/items', 'Add a quantity of a SKU', asBuyerOrGuest, { request: { body: json(b.cartItemBody) } });
+  add('patch', '/v1/buyer/cart/items/{skuId}', "Change a line's quantity", asBuyerOrGuest, { request: { params: skuId, body: json(b.cartQuantityBody) } });
+  add('delete', '/v1/buyer/cart/items/{skuId}', 'Remove a line', asBuyerOrGuest, { request: { params: skuId } });
+  add('post', '/v1/buyer/orders', 'Order from a line open to buyers (as POST /v1/orders, for me)', asBuyer, {
+    request: { headers: idempotencyKey, body: json(b.buyerOrderBody) },
+    responses: { 201: { description: 'PENDING_PAYMENT order' }, ...errors },
+  });
+  add('get', '/v1/buyer/orders', 'My orders, newest first', asBuyer, { request: { query: b.buyerOrdersQuery } });
+  add('get', '/v1/buyer/orders/{orderId}', 'One of my orders', asBuyer, { request: { params: orderId } });
+  add('post', '/v1/buyer/orders/{orderId}/payments', 'Pay my order', asBuyer, { request: { params: orderId, body: json(s.payBody) } });
+  add('post', '/v1/buyer/orders/{orderId}/cancel', 'Cancel my order before shipment', asBuyer, { request: { params: orderId, body: json(s.cancelBody) } });
+  add('post', '/v1/buyer/orders/{orderId}/receipt', 'Confirm receipt of my order', asBuyer, { request: { params: orderId, body: json(s.receiptBody) } });
+  add('post', '/v1/buyer/orders/{orderId}/refunds', 'Request a refund of my order', asBuyer, {
+    request: { params: orderId, headers: idempotencyKey, body: json(s.refundBody) },
+    responses: { 201: { description: 'REQUESTED refund' }, ...errors },
+  });
+  add('get', '/v1/buyer/refunds/{refundId}', 'One of my refunds', asBuyer, { request: { params: z.object({ refundId: z.string() }) } });
 }

@@ -16,6 +16,7 @@ import { WanlitongPointsExt } from './points-mall/wanlitong-points.ext';
 import { FlightSupplierExt } from './travel-flight/flight-supplier.ext';
 import { HotelSupplierExt } from './travel-hotel/hotel-supplier.ext';
 import { CampaignInventoryExt } from './flash-sale/campaign-inventory.ext';
+import { SimulatedSmsGatewayExt } from './sms/simulated-sms.ext';
 
 export const EXTENSIONS = [
   DefaultOrderCheckExt,
@@ -34,4 +35,6 @@ export const EXTENSIONS = [
   // points-mall: paying in points
   WanlitongPointsExt,
   CampaignInventoryExt,
+  // buyers' verification codes: the simulated SMS gateway (a real one registers at bizId 'buyers')
+  SimulatedSmsGatewayExt,
 ];

@@ -1,25 +1,18 @@
 import { Router, type Request } from 'express';
-import type { z } from 'zod';
-import { orderSetupOf } from '../../platform/config/platform-config';
-import type { OrderWorkflowInput } from '../../platform/domain/flow';
-import { INVISIBLE_STATUSES, isFinal } from '../../platform/domain/order-status';
+import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
 import { AppError, notFound } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
-import { resolveOrderIdentity } from '../../platform/identity/order-identity';
-import { orderView, toView, type OrderRow, type OrderView } from '../../platform/repositories/orders';
-import * as msg from '../../workflows/messages';
+import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
 import { assertTenant, principalOf } from '../auth';
-import { OrderFinalError } from '../order-client';
+import { createOrder, orderCommands, runOrderCommand, type OrderCommand } from '../order-commands';
 import type { AppDeps } from '../deps';
 import { buildHistory } from '../history';
-import { idempotent } from '../idempotency';
 import * as s from '../schemas';
 import { parse } from '../validate';
 
 const orderIdOf = (req: Request) => String(req.params.orderId);
 
 export function orderRoutes(deps: AppDeps): Router {
-  const { db, config, orders } = deps;
+  const { db, orders } = deps;
   const r = Router();
 
   /** The order as the caller may see it: another line's order does not exist for a business key. */
@@ -32,25 +25,10 @@ export function orderRoutes(deps: AppDeps): Router {
 
   r.post('/v1/orders', async (req, res) => {
     const body = parse(s.createOrderBody, req.body);
-    const result = await idempotent(db, req, 'POST /v1/orders', () => newId('ord'), async (orderId) => {
-      const identity = await resolveOrderIdentity(db, config.identities, body);
-      const p = principalOf(req);
-      if (p.role !== 'operator' && !p.bizIds.includes(identity.bizId)) {
-        throw new AppError(403, 'FORBIDDEN', `this key does not serve the ${identity.bizId} business line`);
-      }
-      const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
-      const input: OrderWorkflowInput = {
-        orderId,
-        payOrderId: `pay-${orderId.slice(4)}`,
-        ...orderSetupOf(config, bizIdentity),
-        request: { ...body, scene: body.scene },
-      };
-      await orders.create(input);
-      const view = await orderView(db, orderId);
-      // Only a retry after a lost response can find no visible order: its create failed back then.
-      if (!view) throw new AppError(409, 'INVALID_STATE', 'this request\'s order could not be created earlier; send a new Idempotency-Key to try again');
-      return { status: 201, body: view };
-    });
+    const p = principalOf(req);
+    const result = await createOrder(deps, req, 'POST /v1/orders', body, (bizId) =>
+      p.role !== 'operator' && !p.bizIds.includes(bizId) ? new AppError(403, 'FORBIDDEN', `this key does not serve the ${bizId} business line`) : undefined,
+    );
     res.status(result.status).json(result.body);
   });
 
@@ -81,34 +59,16 @@ export function orderRoutes(deps: AppDeps): Router {
     res.json(await buildHistory(db, orders, view));
   });
 
-  /**
-   * Sends an update to the order's workflow and answers with the order as it now is.
-   * A repeat of a request whose effect is already final (its workflow may have ended)
-   * answers with the order and changes nothing.
-   */
-  const command = <B>(path: string, schema: z.ZodType<B>, send: (orderId: string, body: B) => Promise<unknown>, alreadyDone: (order: OrderView, body: B) => boolean | Promise<boolean>) =>
+  const commands = orderCommands(deps);
+  const command = <B>(path: string, c: OrderCommand<B>) =>
     r.post(path, async (req, res) => {
       const view = await visibleOrder(req, orderIdOf(req));
-      const body = parse(schema, req.body);
-      if (!(await alreadyDone(view, body))) {
-        try {
-          await send(view.orderId, body);
-        } catch (err) {
-          // The workflow ended between our read and the update (the first request's
-          // effect, answered to a client that then retried): a repeat answers with the order.
-          if (!(err instanceof OrderFinalError && (await alreadyDone((await orderView(db, view.orderId))!, body)))) throw err;
-        }
-      }
-      res.json(await orderView(db, view.orderId));
+      res.json(await runOrderCommand(deps, view, c, parse(c.schema, req.body)));
     });
-
-  const wasPaid = (o: OrderView) => o.paymentStatus !== 'UNPAID' && o.status !== 'PENDING_PAYMENT';
-  command('/v1/orders/:orderId/payments', s.payBody, (id, b) => orders.update(id, msg.payUpdate, b), (o) => wasPaid(o) && isFinal(o.status));
-  command('/v1/orders/:orderId/cancel', s.cancelBody, (id, b) => orders.update(id, msg.cancelUpdate, b), (o) => o.status === 'CANCELLED');
-  command('/v1/orders/:orderId/fulfilment-events', s.fulfilmentBody, (id, b) => orders.update(id, msg.fulfilmentUpdate, b), async (o, b) =>
-    Boolean(await db('fulfilment_events').where({ order_id: o.orderId, reference_id: b.referenceId }).first('reference_id')),
-  );
-  command('/v1/orders/:orderId/receipt', s.receiptBody, (id) => orders.update(id, msg.receiptUpdate), (o) => o.status === 'COMPLETED');
+  command('/v1/orders/:orderId/payments', commands.pay);
+  command('/v1/orders/:orderId/cancel', commands.cancel);
+  command('/v1/orders/:orderId/fulfilment-events', commands.fulfilment);
+  command('/v1/orders/:orderId/receipt', commands.receipt);
 
   return r;
 }

@@ -1,16 +1,16 @@
 import { Router, type Request } from 'express';
 import { notFound } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
 import { orderView } from '../../platform/repositories/orders';
 import { refundView } from '../../platform/repositories/refunds';
 import * as msg from '../../workflows/messages';
 import { assertTenant } from '../auth';
 import type { AppDeps } from '../deps';
-import { idempotent } from '../idempotency';
+import { requestRefund } from '../order-commands';
 import * as s from '../schemas';
 import { parse } from '../validate';
 
-export function refundRoutes({ db, orders }: AppDeps): Router {
+export function refundRoutes(deps: AppDeps): Router {
+  const { db, orders } = deps;
   const r = Router();
 
   async function visibleRefund(req: Request, refundId: string) {
@@ -27,10 +27,7 @@ export function refundRoutes({ db, orders }: AppDeps): Router {
     if (!view) throw notFound(`order ${orderId}`);
     assertTenant(req, view.bizId, `order ${orderId}`);
     const body = parse(s.refundBody, req.body);
-    const result = await idempotent(db, req, `POST /v1/orders/${orderId}/refunds`, () => newId('rf'), async (refundId) => {
-      await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
-      return { status: 201, body: refundView(await db('refunds').where({ refund_id: refundId }).first()) };
-    });
+    const result = await requestRefund(deps, req, orderId, body);
     res.status(result.status).json(result.body);
   });
 

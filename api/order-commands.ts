@@ -1,0 +1,96 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { orderSetupOf } from '../platform/config/platform-config';
+import type { CreateOrderRequest, OrderWorkflowInput } from '../platform/domain/flow';
+import { isFinal } from '../platform/domain/order-status';
+import { AppError } from '../platform/errors/app-error';
+import { newId } from '../platform/ids';
+import { resolveOrderIdentity } from '../platform/identity/order-identity';
+import { orderView, type OrderView } from '../platform/repositories/orders';
+import { refundView } from '../platform/repositories/refunds';
+import * as msg from '../workflows/messages';
+import type { AppDeps } from './deps';
+import { idempotent, type StoredResponse } from './idempotency';
+import { OrderFinalError } from './order-client';
+import * as s from './schemas';
+
+/**
+ * What the order routes do once they know who may do it: one implementation, used by
+ * the business API (api/routes/orders.ts, refunds.ts) and the buyer API
+ * (api/routes/buyer-orders.ts) alike.
+ */
+
+/**
+ * Creates an order under the request's Idempotency-Key and answers with it once the
+ * create saga has settled. `refuseLine` says why this caller may not order from the
+ * resolved business line (undefined: it may).
+ */
+export function createOrder(deps: AppDeps, req: Request, route: string, body: CreateOrderRequest, refuseLine: (bizId: string) => AppError | undefined): Promise<StoredResponse> {
+  const { db, config, orders, orderIds } = deps;
+  return idempotent(db, req, route, () => orderIds.next(body.userId), async (orderId) => {
+    const identity = await resolveOrderIdentity(db, config.identities, body);
+    const refusal = refuseLine(identity.bizId);
+    if (refusal) throw refusal;
+    const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
+    const input: OrderWorkflowInput = {
+      orderId,
+      payOrderId: `pay-${orderId.slice(4)}`,
+      ...orderSetupOf(config, bizIdentity),
+      request: { ...body, scene: body.scene },
+    };
+    await orders.create(input);
+    const view = await orderView(db, orderId);
+    // Only a retry after a lost response can find no visible order: its create failed back then.
+    if (!view) throw new AppError(409, 'INVALID_STATE', 'this request\'s order could not be created earlier; send a new Idempotency-Key to try again');
+    return { status: 201, body: view };
+  });
+}
+
+/** An update sent to an order's workflow, and how to tell its effect is already there. */
+export interface OrderCommand<B> {
+  schema: z.ZodType<B>;
+  send: (orderId: string, body: B) => Promise<unknown>;
+  alreadyDone: (order: OrderView, body: B) => boolean | Promise<boolean>;
+}
+
+const wasPaid = (o: OrderView) => o.paymentStatus !== 'UNPAID' && o.status !== 'PENDING_PAYMENT';
+
+export function orderCommands({ db, orders }: AppDeps) {
+  return {
+    pay: { schema: s.payBody, send: (id, b) => orders.update(id, msg.payUpdate, b), alreadyDone: (o) => wasPaid(o) && isFinal(o.status) } as OrderCommand<z.infer<typeof s.payBody>>,
+    cancel: { schema: s.cancelBody, send: (id, b) => orders.update(id, msg.cancelUpdate, b), alreadyDone: (o) => o.status === 'CANCELLED' } as OrderCommand<z.infer<typeof s.cancelBody>>,
+    fulfilment: {
+      schema: s.fulfilmentBody,
+      send: (id, b) => orders.update(id, msg.fulfilmentUpdate, b),
+      alreadyDone: async (o, b) => Boolean(await db('fulfilment_events').where({ order_id: o.orderId, reference_id: b.referenceId }).first('reference_id')),
+    } as OrderCommand<z.infer<typeof s.fulfilmentBody>>,
+    receipt: { schema: s.receiptBody, send: (id) => orders.update(id, msg.receiptUpdate), alreadyDone: (o) => o.status === 'COMPLETED' } as OrderCommand<z.infer<typeof s.receiptBody>>,
+  };
+}
+
+/**
+ * Sends a command's update to the order's workflow and answers with the order as it now
+ * is. A repeat of a request whose effect is already final (its workflow may have ended)
+ * answers with the order and changes nothing.
+ */
+export async function runOrderCommand<B>(deps: AppDeps, view: OrderView, command: OrderCommand<B>, body: B): Promise<OrderView> {
+  if (!(await command.alreadyDone(view, body))) {
+    try {
+      await command.send(view.orderId, body);
+    } catch (err) {
+      // The workflow ended between our read and the update (the first request's
+      // effect, answered to a client that then retried): a repeat answers with the order.
+      if (!(err instanceof OrderFinalError && (await command.alreadyDone((await orderView(deps.db, view.orderId))!, body)))) throw err;
+    }
+  }
+  return (await orderView(deps.db, view.orderId))!;
+}
+
+/** Requests a refund of an order's items under the request's Idempotency-Key. */
+export function requestRefund(deps: AppDeps, req: Request, orderId: string, body: z.infer<typeof s.refundBody>): Promise<StoredResponse> {
+  const { db, orders } = deps;
+  return idempotent(db, req, `POST /v1/orders/${orderId}/refunds`, () => newId('rf'), async (refundId) => {
+    await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
+    return { status: 201, body: refundView(await db('refunds').where({ refund_id: refundId }).first()) };
+  });
+}
