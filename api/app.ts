@@ -13,6 +13,10 @@ import { refundRoutes } from './routes/refunds';
 import { accountingRoutes } from './routes/accounting';
 import { orderEditRoutes } from './routes/order-edits';
 import { webhookRoutes } from './routes/webhooks';
+import { consoleRoutes } from './console';
+import { dashboardRoutes } from './routes/dashboard';
+import { orderSearchRoutes } from './routes/order-search';
+import { principalRoutes } from './routes/principal';
 
 export const BODY_LIMIT = '64kb';
 
@@ -36,12 +40,16 @@ export function createApp(deps: AppDeps, log: Logger) {
     res.json(openapi);
   });
 
+  // The console's pages and scripts are public; everything they show comes from the API with the signed-in key.
+  app.use(consoleRoutes(log));
+
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   app.use(authenticate(deps.config.apiKeys));
   // The flash-sale hot path first: under a burst, every route tried before it costs.
   app.use(flashSaleRoutes(deps));
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
   app.use(webhookRoutes(deps), accountingRoutes(deps), orderEditRoutes(deps));
+  app.use(dashboardRoutes(deps), orderSearchRoutes(deps), principalRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
