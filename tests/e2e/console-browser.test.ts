@@ -112,7 +112,7 @@ describe('the operators console in a browser', () => {
     const capabilities = (await get('/v1/capabilities', KEYS.operator)).body.capabilities;
     const create = capabilities.find((c: any) => c.bizId === 'retail' && c.scenario === 'default').useCases.find((u: any) => u.useCase === 'order.create');
     for (const step of create.steps) await retail.getByText(step.extension).first().waitFor();
-    await screenshot(page, 'capability-map');
+    await screenshot(page, 'capability-map', page.getByTestId('capability-map'));
     await page.close();
   });
 });

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { ROOT, testEnv } from './test-env';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +32,9 @@ export async function signedInPage(browser: Browser, key: string): Promise<Page>
   return page;
 }
 
-export async function screenshot(page: Page, name: string) {
+/** Saves the page (or, given `from`, the viewport scrolled to that element) for the README. */
+export async function screenshot(page: Page, name: string, from?: Locator) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  if (from) await from.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: !from });
 }
