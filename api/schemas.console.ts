@@ -18,7 +18,8 @@ export const dashboardQuery = z
     region: dimension.optional(),
   })
   .refine((q) => new Date(q.from) < new Date(q.to), { path: ['to'], message: 'must be after from' })
-  .refine((q) => new Date(q.to).getTime() - new Date(q.from).getTime() <= 366 * 86_400_000, { path: ['to'], message: 'a period of at most 366 days' });
+  .refine((q) => new Date(q.to).getTime() - new Date(q.from).getTime() <= 366 * 86_400_000, { path: ['to'], message: 'a period of at most 366 days' })
+  .refine((q) => q.bucket !== 'hour' || new Date(q.to).getTime() - new Date(q.from).getTime() <= 7 * 86_400_000, { path: ['bucket'], message: 'an hourly series covers at most 7 days; use day' });
 
 export const thresholdParams = z.strictObject({ bizId: id, metric: z.enum(['payConversion', 'cancelRate']) });
 

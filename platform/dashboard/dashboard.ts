@@ -38,48 +38,72 @@ export interface Dashboard {
   series: ({ at: string } & Measures)[];
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const MEASURES = ['created', 'paid', 'cancelled', 'closed', 'refunded', 'gmv', 'refund_amount'];
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : null);
 
 function measures(row: any): Measures {
   const m = {
-    created: Number(row.created),
-    paid: Number(row.paid),
-    cancelled: Number(row.cancelled),
-    closed: Number(row.closed),
-    refunded: Number(row.refunded),
-    gmv: Number(row.gmv),
-    refundAmount: Number(row.refund_amount),
+    created: Number(row.created ?? 0),
+    paid: Number(row.paid ?? 0),
+    cancelled: Number(row.cancelled ?? 0),
+    closed: Number(row.closed ?? 0),
+    refunded: Number(row.refunded ?? 0),
+    gmv: Number(row.gmv ?? 0),
+    refundAmount: Number(row.refund_amount ?? 0),
   };
   return { ...m, payConversion: percent(m.paid, m.created), cancelRate: percent(m.cancelled, m.created) };
 }
 
 /**
- * The dashboard for a period, from the hourly rollup: one query with grouping sets gives
- * the totals, every dimension's breakdown and the time series at once. Hours are whole:
- * the period covers the hours from `from`'s hour up to (not including) `to`.
+ * The dashboard for a period, from the rollups: whole UTC days inside the period come from
+ * the daily rollup and the hours at its edges from the hourly one (a daily series), or
+ * every hour from the hourly rollup (an hourly series). One query with grouping sets gives
+ * the totals, every dimension's breakdown and the series. Hours are whole: the period
+ * covers the hours from `from`'s hour up to (not including) `to`.
  */
 export async function dashboard(db: Db, q: DashboardQuery): Promise<Dashboard> {
-  const query = db('order_stats_hourly')
-    .where('hour', '>=', db.raw(`date_trunc('hour', ?::timestamptz)`, [q.from]))
-    .where('hour', '<', q.to);
-  if (q.visibleBizIds) query.whereIn('biz_id', q.visibleBizIds as string[]);
-  for (const [dim, value] of Object.entries(q.filters)) if (value !== undefined) query.where(DIMENSIONS[dim as Dimension], value);
-  const bucketSql = q.bucket === 'day' ? `date_trunc('day', hour, 'UTC')` : 'hour';
-  const rows = await query.select(
-    db.raw(
-      `GROUPING(biz_id) AS g_biz, GROUPING(scenario) AS g_scenario, GROUPING(channel) AS g_channel, GROUPING(region) AS g_region, GROUPING(${bucketSql}) AS g_at,
-       biz_id, scenario, channel, region, ${bucketSql} AS at,
-       sum(created) AS created, sum(paid) AS paid, sum(cancelled) AS cancelled, sum(closed) AS closed,
-       sum(refunded) AS refunded, sum(gmv) AS gmv, sum(refund_amount) AS refund_amount`,
-    ),
-  ).groupByRaw(`GROUPING SETS ((), (biz_id), (scenario), (channel), (region), (${bucketSql}))`);
+  const fromHour = new Date(Math.floor(q.from.getTime() / HOUR) * HOUR);
+  const to = q.to;
+  let dayStart = new Date(Math.ceil(fromHour.getTime() / DAY) * DAY);
+  let dayEnd = new Date(Math.floor(to.getTime() / DAY) * DAY);
+  if (q.bucket === 'hour' || dayEnd <= dayStart) dayStart = dayEnd = fromHour; // no daily part
 
-  const empty = measures({ created: 0, paid: 0, cancelled: 0, closed: 0, refunded: 0, gmv: 0, refund_amount: 0 });
+  const where: string[] = [];
+  const whereBindings: string[] = [];
+  if (q.visibleBizIds) {
+    where.push(q.visibleBizIds.length ? `biz_id IN (${q.visibleBizIds.map(() => '?').join(', ')})` : 'false');
+    whereBindings.push(...q.visibleBizIds);
+  }
+  for (const [dim, value] of Object.entries(q.filters)) {
+    if (value === undefined) continue;
+    where.push(`${DIMENSIONS[dim as Dimension]} = ?`);
+    whereBindings.push(value);
+  }
+  const filter = where.map((w) => ` AND ${w}`).join('');
+  const columns = `biz_id, scenario, channel, region, ${MEASURES.join(', ')}`;
+  const bucketSql = q.bucket === 'day' ? `date_trunc('day', t, 'UTC')` : 't';
+  const { rows } = await db.raw(
+    `WITH source AS (
+       SELECT hour AS t, ${columns} FROM order_stats_hourly
+       WHERE hour >= ? AND hour < ? AND NOT (hour >= ? AND hour < ?)${filter}
+       UNION ALL
+       SELECT day AS t, ${columns} FROM order_stats_daily
+       WHERE day >= ? AND day < ?${filter}
+     )
+     SELECT GROUPING(biz_id) AS g_biz, GROUPING(scenario) AS g_scenario, GROUPING(channel) AS g_channel, GROUPING(region) AS g_region, GROUPING(${bucketSql}) AS g_at,
+            biz_id, scenario, channel, region, ${bucketSql} AS at, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')}
+     FROM source
+     GROUP BY GROUPING SETS ((), (biz_id), (scenario), (channel), (region), (${bucketSql}))`,
+    [fromHour, to, dayStart, dayEnd, ...whereBindings, dayStart, dayEnd, ...whereBindings],
+  );
+
   const result: Dashboard = {
-    from: q.from.toISOString(),
-    to: q.to.toISOString(),
+    from: fromHour.toISOString(),
+    to: to.toISOString(),
     bucket: q.bucket,
-    totals: empty,
+    totals: measures({}),
     breakdown: { bizId: [], scenario: [], channel: [], region: [] },
     series: [],
   };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db, Tx } from '../db/knex';
 import { INVISIBLE_STATUSES } from '../domain/order-status';
 
 /**
@@ -54,8 +54,8 @@ export async function refreshRollup(db: Db, maxStalenessMs: number): Promise<Ref
     const current = await trx('order_stats_state').where({ id: 1 }).first('refreshed_at');
     const startedAt: Date = lock[0].now;
     const dirty = current
-      ? await trx.raw(`SELECT DISTINCT date_trunc('hour', created_at) AS hour FROM orders WHERE updated_at >= ?::timestamptz - make_interval(secs => ?)`, [current.refreshed_at, LOOK_BACK_SECONDS])
-      : await trx.raw(`SELECT DISTINCT date_trunc('hour', created_at) AS hour FROM orders`);
+      ? await trx.raw(`SELECT DISTINCT date_trunc('hour', created_at, 'UTC') AS hour FROM orders WHERE updated_at >= ?::timestamptz - make_interval(secs => ?)`, [current.refreshed_at, LOOK_BACK_SECONDS])
+      : await trx.raw(`SELECT DISTINCT date_trunc('hour', created_at, 'UTC') AS hour FROM orders`);
     const hours: Date[] = dirty.rows.map((r: { hour: Date }) => r.hour);
     if (hours.length > 0) {
       await trx.raw('DELETE FROM order_stats_hourly WHERE hour = ANY(?::timestamptz[])', [hours]);
@@ -63,16 +63,35 @@ export async function refreshRollup(db: Db, maxStalenessMs: number): Promise<Ref
       const last = new Date(Math.max(...hours.map((h) => h.getTime())) + 3_600_000);
       await trx.raw(
         `INSERT INTO order_stats_hourly (hour, biz_id, scenario, channel, region, created, paid, cancelled, closed, refunded, gmv, refund_amount)
-         SELECT date_trunc('hour', o.created_at), o.biz_id, o.scenario,
+         SELECT date_trunc('hour', o.created_at, 'UTC'), o.biz_id, o.scenario,
                 coalesce(o.scene->>'channel', 'unknown'), coalesce(u.attributes->>'region', 'unknown'),
                 ${ORDER_MEASURES_SQL}
          FROM orders o JOIN users u ON u.user_id = o.user_id
-         WHERE o.created_at >= ? AND o.created_at < ? AND date_trunc('hour', o.created_at) = ANY(?::timestamptz[]) AND ${VISIBLE_ORDER_SQL}
+         WHERE o.created_at >= ? AND o.created_at < ? AND date_trunc('hour', o.created_at, 'UTC') = ANY(?::timestamptz[]) AND ${VISIBLE_ORDER_SQL}
          GROUP BY 1, 2, 3, 4, 5`,
         [first, last, hours],
       );
+      await refreshDays(trx, hours);
     }
     await trx('order_stats_state').insert({ id: 1, refreshed_at: startedAt }).onConflict('id').merge();
     return { refreshed: true, hours: hours.length, refreshedAt: startedAt };
   });
+}
+
+const MEASURE_COLUMNS = ['created', 'paid', 'cancelled', 'closed', 'refunded', 'gmv', 'refund_amount'];
+
+/** Re-sums the UTC days of the recomputed hours from the hourly rows. */
+async function refreshDays(trx: Tx, hours: Date[]) {
+  const days = [...new Set(hours.map((h) => Math.floor(h.getTime() / 86_400_000) * 86_400_000))].map((ms) => new Date(ms));
+  const first = new Date(Math.min(...days.map((d) => d.getTime())));
+  const last = new Date(Math.max(...days.map((d) => d.getTime())) + 86_400_000);
+  await trx.raw('DELETE FROM order_stats_daily WHERE day = ANY(?::timestamptz[])', [days]);
+  await trx.raw(
+    `INSERT INTO order_stats_daily (day, biz_id, scenario, channel, region, ${MEASURE_COLUMNS.join(', ')})
+     SELECT date_trunc('day', hour, 'UTC'), biz_id, scenario, channel, region, ${MEASURE_COLUMNS.map((c) => `sum(${c})`).join(', ')}
+     FROM order_stats_hourly
+     WHERE hour >= ? AND hour < ? AND date_trunc('day', hour, 'UTC') = ANY(?::timestamptz[])
+     GROUP BY 1, 2, 3, 4, 5`,
+    [first, last, days],
+  );
 }

@@ -38,6 +38,12 @@ describe('the dashboard API', () => {
     ]);
     expect(board.series.reduce((n: number, s: any) => n + s.created, 0)).toBe(4);
 
+    // A daily series over whole days reads the daily rollup: the same numbers, in today's bucket.
+    const days = (await dashboardOf({ region, bucket: 'day', from: new Date(Date.now() - 2 * 86_400_000).toISOString(), to: new Date(Date.now() + 2 * 86_400_000).toISOString() })).body;
+    expect(days.totals).toEqual(expected);
+    const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString();
+    expect(days.series.map((s: any) => [s.at, s.created, s.paid, s.cancelled])).toEqual([[today, 4, 2, 1]]);
+
     // Tenancy: the retail key sees them, another line's key sees none of them.
     expect((await dashboardOf({ region }, KEYS.retail)).body.totals.created).toBe(4);
     const hotel = await dashboardOf({ region }, KEYS.hotel);
@@ -52,6 +58,8 @@ describe('the dashboard API', () => {
     expect(missing.body.error.details.map((d: any) => d.field).sort()).toEqual(['from', 'to']);
     const backwards = await get(`/v1/dashboard?from=${inAnHour()}&to=${hourAgo()}`, KEYS.operator);
     expect([backwards.status, backwards.body.error.details]).toEqual([400, [{ field: 'to', message: 'must be after from' }]]);
+    const hourlyMonth = await dashboardOf({ bucket: 'hour', from: new Date(Date.now() - 30 * 86_400_000).toISOString() });
+    expect([hourlyMonth.status, hourlyMonth.body.error.details]).toEqual([400, [{ field: 'bucket', message: 'an hourly series covers at most 7 days; use day' }]]);
     const unknown = await dashboardOf({ colour: 'red' });
     expect([unknown.status, unknown.body.error.details]).toEqual([400, [{ field: 'colour', message: 'unknown field' }]]);
   });
@@ -156,5 +164,10 @@ describe('the console is served by the API server', () => {
     expect((await get('/v1/me', KEYS.retail)).body).toMatchObject({ role: 'business', bizIds: ['retail'] });
     expect((await get('/v1/me', 'wrong-key')).status).toBe(401);
     expect((await get('/v1/identities/rules', KEYS.retail)).body.rules.length).toBeGreaterThan(0);
+
+    const documented = Object.keys((await get('/v1/openapi.json')).body.paths);
+    expect(documented).toEqual(
+      expect.arrayContaining(['/v1/dashboard', '/v1/alerts', '/v1/alerts/thresholds', '/v1/admin/thresholds/{bizId}/{metric}', '/v1/search/orders', '/v1/orders/{orderId}/details', '/v1/me', '/v1/identities/rules']),
+    );
   });
 });
