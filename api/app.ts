@@ -17,6 +17,10 @@ import { buyerApi } from './buyer-auth';
 import { buyerAccountRoutes } from './routes/buyer-accounts';
 import { buyerCartRoutes } from './routes/buyer-cart';
 import { buyerOrderRoutes } from './routes/buyer-orders';
+import { consoleRoutes } from './console';
+import { dashboardRoutes } from './routes/dashboard';
+import { orderSearchRoutes } from './routes/order-search';
+import { principalRoutes } from './routes/principal';
 
 export const BODY_LIMIT = '64kb';
 
@@ -40,6 +44,9 @@ export function createApp(deps: AppDeps, log: Logger) {
     res.json(openapi);
   });
 
+  // The console's pages and scripts are public; everything they show comes from the API with the signed-in key.
+  app.use(consoleRoutes(log));
+
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
   // The buyer API authenticates buyers (access tokens, guest cart tokens), not API keys.
   const buyers = buyerApi(deps);
@@ -52,6 +59,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   app.use(flashSaleRoutes(deps));
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
   app.use(webhookRoutes(deps), accountingRoutes(deps), orderEditRoutes(deps));
+  app.use(dashboardRoutes(deps), orderSearchRoutes(deps), principalRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
 import * as b from './schemas.buyers';
+import { registerConsolePaths } from './openapi.console';
 
 /** The OpenAPI document, generated from the very schemas that validate requests. */
 export function openApiDocument() {
@@ -21,7 +22,7 @@ export function openApiDocument() {
   const idempotencyKey = z.object({ 'Idempotency-Key': z.string().min(1).max(64) });
   const orderId = z.object({ orderId: z.string() });
   const refundId = z.object({ refundId: z.string() });
-  const add = (method: 'get' | 'post', path: string, summary: string, extra: Record<string, unknown> = {}) =>
+  const add = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: string, extra: Record<string, unknown> = {}) =>
     registry.registerPath({ method, path, summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, ...errors }, ...extra });
 
   add('post', '/v1/orders', 'Create an order; returns once the create saga has settled', {
@@ -73,6 +74,7 @@ export function openApiDocument() {
       429: { description: 'RATE_LIMITED', ...json(s.errorBody) },
     },
   });
+  registerConsolePaths(add, json);
 
   buyerPaths(registry, json, errors, idempotencyKey);
 

@@ -192,6 +192,7 @@ async function main(): Promise<void> {
     'Order platform is up (Ctrl-C stops it).',
     `  API          ${apiUrl}`,
     `  OpenAPI      ${apiUrl}/v1/openapi.json`,
+    `  Console      ${apiUrl}/console/ (sign in with a key below; API reference at /console/api-docs/)`,
     ...where,
     '',
     'Development API keys (header `Authorization: Bearer <key>`):',

@@ -26,6 +26,11 @@ export class IdentityResolver {
     return { bizId: rule.identity.bizId, scenario: rule.identity.scenario, rule: rule.name };
   }
 
+  /** The resolution rules in the order they are tried (the first match wins). */
+  rules(): readonly IdentityRule[] {
+    return this.file.rules;
+  }
+
   configOf(identity: BizIdentity): BizConfig {
     const line = this.file.lines[identity.bizId];
     return { ...this.file.defaults, ...(line?.config ?? {}), ...(line?.scenarios?.[identity.scenario] ?? {}) } as BizConfig;
