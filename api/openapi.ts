@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
+import { addCataloguePaths } from './openapi.catalogue';
 
 /** The OpenAPI document, generated from the very schemas that validate requests. */
 export function openApiDocument() {
@@ -70,6 +71,7 @@ export function openApiDocument() {
       429: { description: 'RATE_LIMITED', ...json(s.errorBody) },
     },
   });
+  addCataloguePaths((method, path, summary, extra) => add(method, path, summary, extra), s.errorBody, errors);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
