@@ -84,10 +84,14 @@ export class PgProductSearch implements ProductSearch {
 
   private async facets(req: SearchRequest, where: string, bindings: Knex.RawBinding[]): Promise<{ total?: number; facets?: Facets }> {
     if (!req.facets?.length) return {};
-    const sets = ['()', ...(req.facets.includes('brand') ? ['(l.brand_id)'] : []), ...(req.facets.includes('category') ? ['(l.category_id)'] : [])];
+    const byBrand = req.facets.includes('brand');
+    const byCategory = req.facets.includes('category');
+    // GROUPING() only takes columns of the grouping sets: a facet not asked for is a constant.
+    const columns = [byBrand ? 'GROUPING(l.brand_id) AS gb, l.brand_id' : '1 AS gb, NULL AS brand_id', byCategory ? 'GROUPING(l.category_id) AS gc, l.category_id' : '1 AS gc, NULL AS category_id'];
+    const sets = ['()', ...(byBrand ? ['(l.brand_id)'] : []), ...(byCategory ? ['(l.category_id)'] : [])];
     const [grouped, pairs] = await Promise.all([
       this.db.raw(
-        `SELECT GROUPING(l.brand_id) AS gb, GROUPING(l.category_id) AS gc, l.brand_id, l.category_id, count(*)::int AS n
+        `SELECT ${columns.join(', ')}, count(*)::int AS n
          FROM catalogue_listings l WHERE ${where} GROUP BY GROUPING SETS (${sets.join(', ')})`,
         bindings,
       ),

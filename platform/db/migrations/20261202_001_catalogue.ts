@@ -55,13 +55,13 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.raw(`
     CREATE FUNCTION catalogue_grams(doc text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      WITH runs AS (SELECT m[1] AS r, m[1] ~ '^[a-z0-9]' AS latin FROM regexp_matches(lower(doc), '([a-z0-9]+|[一-鿿㐀-䶿豈-﫿]+)', 'g') m)
-      SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
-        SELECT r AS g FROM runs WHERE latin AND length(r) < 3
-        UNION ALL SELECT substr(r, i, 3) FROM runs, generate_series(1, length(r) - 2) i WHERE latin
-        UNION ALL SELECT substr(r, i, 1) FROM runs, generate_series(1, length(r)) i WHERE NOT latin
-        UNION ALL SELECT substr(r, i, 2) FROM runs, generate_series(1, length(r) - 1) i WHERE NOT latin
-      ) grams
+      SELECT coalesce(array_agg(DISTINCT g), '{}')
+      FROM regexp_matches(lower(doc), '([a-z0-9]+|[一-鿿㐀-䶿豈-﫿]+)', 'g') m,
+           LATERAL (SELECT m[1] AS r, ascii(m[1]) < 128 AS latin, length(m[1]) AS n) x,
+           LATERAL generate_series(1, CASE WHEN x.latin THEN greatest(x.n - 2, 1) ELSE x.n END) i,
+           LATERAL unnest(CASE WHEN x.latin THEN ARRAY[substr(x.r, i, 3)]
+                               WHEN i < x.n THEN ARRAY[substr(x.r, i, 1), substr(x.r, i, 2)]
+                               ELSE ARRAY[substr(x.r, i, 1)] END) g
     $$;
 
     -- The grams a listing must hold to contain one search term: CJK bigrams (a unigram for a
@@ -109,6 +109,15 @@ export async function up(knex: Knex): Promise<void> {
     CREATE INDEX catalogue_listings_brand ON catalogue_listings (brand_id);`);
 
   await knex.raw(`
+    -- A listing's search keys from its SKU's title and attributes: the text LIKE checks, the
+    -- grams the GIN index finds, and key=value pairs for attribute filters and facets.
+    CREATE FUNCTION catalogue_search_keys(title text, attributes jsonb, OUT search_text text, OUT grams text[], OUT attr_pairs text[])
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+      SELECT t, catalogue_grams(t), p
+      FROM (SELECT lower(title || ' ' || coalesce(string_agg(value, ' '), '')) AS t, coalesce(array_agg(key || '=' || value), '{}') AS p
+            FROM jsonb_each_text(attributes)) kv
+    $$;
+
     -- Fills a listing's copied columns from its SKU row; the search keys are recomputed
     -- only when the title or attributes changed (a stock change must stay cheap).
     CREATE FUNCTION catalogue_listing_fill() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -121,9 +130,7 @@ export async function up(knex: Knex): Promise<void> {
       IF TG_OP = 'INSERT' OR NEW.title IS DISTINCT FROM s.title OR NEW.attributes IS DISTINCT FROM s.attributes THEN
         NEW.title := s.title;
         NEW.attributes := s.attributes;
-        NEW.search_text := lower(s.title || ' ' || coalesce((SELECT string_agg(value, ' ') FROM jsonb_each_text(s.attributes)), ''));
-        NEW.grams := catalogue_grams(NEW.search_text);
-        NEW.attr_pairs := coalesce((SELECT array_agg(key || '=' || value) FROM jsonb_each_text(s.attributes)), '{}');
+        SELECT k.search_text, k.grams, k.attr_pairs INTO NEW.search_text, NEW.grams, NEW.attr_pairs FROM catalogue_search_keys(s.title, s.attributes) k;
       END IF;
       RETURN NEW;
     END $$;
@@ -148,5 +155,5 @@ export async function down(knex: Knex): Promise<void> {
   for (const t of ['catalogue_listings', 'catalogue_spus', 'catalogue_front_categories', 'catalogue_brands', 'catalogue_categories']) {
     await knex.schema.dropTableIfExists(t);
   }
-  await knex.raw(`DROP FUNCTION IF EXISTS catalogue_listing_fill(); DROP FUNCTION IF EXISTS catalogue_query_grams(text); DROP FUNCTION IF EXISTS catalogue_grams(text)`);
+  await knex.raw(`DROP FUNCTION IF EXISTS catalogue_listing_fill(); DROP FUNCTION IF EXISTS catalogue_search_keys(text, jsonb); DROP FUNCTION IF EXISTS catalogue_query_grams(text); DROP FUNCTION IF EXISTS catalogue_grams(text)`);
 }
