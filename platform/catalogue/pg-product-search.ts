@@ -55,66 +55,59 @@ export class PgProductSearch implements ProductSearch {
     if (req.inStock) filter.add('l.available > 0');
 
     const where = filter.sql(' AND ') || 'true';
-    const [hits, facets] = await Promise.all([this.page(req, where, filter.bindings, score, cursor), this.facets(req, where, filter.bindings)]);
-    return { ...hits, ...facets };
+    return this.matchesPageAndFacets(req, where, filter.bindings, score, cursor);
   }
 
-  private async page(req: SearchRequest, where: string, bindings: Knex.RawBinding[], score: SqlParts, cursor?: SearchCursor) {
-    const scoreSql = score.sql(' + ') || '0';
+  /**
+   * One statement, one pass over the matches: they are gathered narrow (ids, sort keys) in
+   * a materialised CTE, the page is cut from it and only its rows are read in full, and
+   * each facet is counted over it.
+   */
+  private async matchesPageAndFacets(req: SearchRequest, where: string, bindings: Knex.RawBinding[], score: SqlParts, cursor?: SearchCursor): Promise<SearchResult> {
     const order = ORDER[req.sort];
     const after = cursor ? afterCursor(cursor) : { sql: 'true', bindings: [] as Knex.RawBinding[] };
-    const { rows } = await this.db.raw(
-      `SELECT p.*, b.name AS brand_name, c.name AS category_name FROM (
-         SELECT * FROM (
-           SELECT l.sku_id, l.spu_id, l.title, l.brand_id, l.category_id, l.price, l.available, l.sold, l.attributes, (${scoreSql})::int AS score
-           FROM catalogue_listings l WHERE ${where}) h
-         WHERE ${after.sql} ORDER BY ${order} LIMIT ?) p
-       JOIN catalogue_brands b ON b.brand_id = p.brand_id JOIN catalogue_categories c ON c.category_id = p.category_id
-       ORDER BY ${order}`,
-      [...score.bindings, ...bindings, ...after.bindings, req.limit + 1],
-    );
-    const more = rows.length > req.limit;
-    const page = rows.slice(0, req.limit);
+    const facets = req.facets ?? [];
+    const ctes = [
+      `m AS MATERIALIZED (
+         SELECT l.sku_id, l.brand_id, l.category_id, l.price, l.sold, (${score.sql(' + ') || '0'})::int AS score${facets.includes('attributes') ? ', l.attr_pairs' : ''}
+         FROM catalogue_listings l WHERE ${where})`,
+      `page AS (SELECT * FROM m WHERE ${after.sql} ORDER BY ${order} LIMIT ?)`,
+      `hits AS (
+         SELECT p.sku_id, p.score, p.price, p.sold, l.spu_id, l.title, l.available, l.attributes, p.brand_id, p.category_id, b.name AS brand_name, c.name AS category_name
+         FROM page p JOIN catalogue_listings l ON l.sku_id = p.sku_id
+         JOIN catalogue_brands b ON b.brand_id = p.brand_id JOIN catalogue_categories c ON c.category_id = p.category_id)`,
+    ];
+    const outputs = [`(SELECT coalesce(json_agg(h ORDER BY ${order}), '[]') FROM hits h) AS hits`];
+    if (facets.length) outputs.push('(SELECT count(*) FROM m)::int AS total');
+    if (facets.includes('brand')) {
+      ctes.push(`brands AS (SELECT m.brand_id, count(*)::int AS n FROM m GROUP BY m.brand_id ORDER BY n DESC, m.brand_id LIMIT ${FACET_VALUES})`);
+      outputs.push(`(SELECT coalesce(json_agg(json_build_object('brandId', x.brand_id, 'name', b.name, 'count', x.n) ORDER BY x.n DESC, x.brand_id), '[]')
+                     FROM brands x JOIN catalogue_brands b ON b.brand_id = x.brand_id) AS brands`);
+    }
+    if (facets.includes('category')) {
+      ctes.push(`categories AS (SELECT m.category_id, count(*)::int AS n FROM m GROUP BY m.category_id ORDER BY n DESC, m.category_id LIMIT ${FACET_VALUES})`);
+      outputs.push(`(SELECT coalesce(json_agg(json_build_object('categoryId', x.category_id, 'name', c.name, 'count', x.n) ORDER BY x.n DESC, x.category_id), '[]')
+                     FROM categories x JOIN catalogue_categories c ON c.category_id = x.category_id) AS categories`);
+    }
+    if (facets.includes('attributes')) {
+      ctes.push(`pairs AS (SELECT p, count(*)::int AS n FROM m, unnest(m.attr_pairs) p GROUP BY p)`);
+      outputs.push(`(SELECT coalesce(json_agg(json_build_object('p', p, 'n', n)), '[]') FROM pairs) AS pairs`);
+    }
+    const { rows } = await this.db.raw(`WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(',\n')}`, [...score.bindings, ...bindings, ...after.bindings, req.limit + 1]);
+    const row = rows[0];
+    const more = row.hits.length > req.limit;
+    const page = row.hits.slice(0, req.limit);
     const last = page[page.length - 1];
-    return {
+    const result: SearchResult = {
       items: page.map(hitView),
       nextCursor: more && last ? encodeCursor({ sort: req.sort, keys: cursorKeys(req.sort, last), skuId: last.sku_id }) : null,
     };
-  }
-
-  private async facets(req: SearchRequest, where: string, bindings: Knex.RawBinding[]): Promise<{ total?: number; facets?: Facets }> {
-    if (!req.facets?.length) return {};
-    const byBrand = req.facets.includes('brand');
-    const byCategory = req.facets.includes('category');
-    // GROUPING() only takes columns of the grouping sets: a facet not asked for is a constant.
-    const columns = [byBrand ? 'GROUPING(l.brand_id) AS gb, l.brand_id' : '1 AS gb, NULL AS brand_id', byCategory ? 'GROUPING(l.category_id) AS gc, l.category_id' : '1 AS gc, NULL AS category_id'];
-    const sets = ['()', ...(byBrand ? ['(l.brand_id)'] : []), ...(byCategory ? ['(l.category_id)'] : [])];
-    const [grouped, pairs] = await Promise.all([
-      this.db.raw(
-        `SELECT ${columns.join(', ')}, count(*)::int AS n
-         FROM catalogue_listings l WHERE ${where} GROUP BY GROUPING SETS (${sets.join(', ')})`,
-        bindings,
-      ),
-      req.facets.includes('attributes')
-        ? this.db.raw(`SELECT p, count(*)::int AS n FROM catalogue_listings l, unnest(l.attr_pairs) p WHERE ${where} GROUP BY p`, bindings)
-        : Promise.resolve({ rows: [] }),
-    ]);
-    const rows = grouped.rows as { gb: number; gc: number; brand_id: string; category_id: string; n: number }[];
-    const total = rows.find((r) => r.gb === 1 && r.gc === 1)?.n ?? 0;
-    const top = <T extends { n: number }>(list: T[]) => list.sort((a, b) => b.n - a.n).slice(0, FACET_VALUES);
-    const brandRows = top(rows.filter((r) => r.gb === 0));
-    const categoryRows = top(rows.filter((r) => r.gc === 0));
-    const [brandNames, categoryNames] = await Promise.all([
-      brandRows.length ? this.db('catalogue_brands').whereIn('brand_id', brandRows.map((r) => r.brand_id)).select('brand_id', 'name') : [],
-      categoryRows.length ? this.db('catalogue_categories').whereIn('category_id', categoryRows.map((r) => r.category_id)).select('category_id', 'name') : [],
-    ]);
-    const bName = new Map(brandNames.map((b: { brand_id: string; name: string }) => [b.brand_id, b.name]));
-    const cName = new Map(categoryNames.map((c: { category_id: string; name: string }) => [c.category_id, c.name]));
-    const facets: Facets = {};
-    if (req.facets.includes('brand')) facets.brands = brandRows.map((r) => ({ brandId: r.brand_id, name: bName.get(r.brand_id) ?? r.brand_id, count: r.n }));
-    if (req.facets.includes('category')) facets.categories = categoryRows.map((r) => ({ categoryId: r.category_id, name: cName.get(r.category_id) ?? r.category_id, count: r.n }));
-    if (req.facets.includes('attributes')) facets.attributes = attributeFacets(pairs.rows);
-    return { total, facets };
+    if (!facets.length) return result;
+    const out: Facets = {};
+    if (facets.includes('brand')) out.brands = row.brands;
+    if (facets.includes('category')) out.categories = row.categories;
+    if (facets.includes('attributes')) out.attributes = attributeFacets(row.pairs);
+    return { ...result, total: row.total, facets: out };
   }
 }
 
