@@ -131,7 +131,9 @@ export async function seedCatalogue(db: Db, skus: number, log: (m: string) => vo
                   jsonb_build_object('color', k.attributes->'color', 'spec', k.attributes->'spec'),
                   k.title, k.attributes, keys.search_text, keys.grams, keys.attr_pairs, k.price, k.stock - k.reserved, k.sold
            FROM skus k JOIN catalogue_spus cs ON cs.spu_id = k.spu_id JOIN catalogue_categories c ON c.category_id = cs.category_id
-           CROSS JOIN LATERAL catalogue_search_keys(k.title, k.attributes) keys
+           JOIN catalogue_brands b ON b.brand_id = cs.brand_id
+           CROSS JOIN LATERAL catalogue_search_keys(k.title, k.attributes, b.name,
+             (SELECT string_agg(name, ' ') FROM catalogue_categories WHERE category_id = ANY(c.path))) keys
            WHERE (hashtext(k.sku_id) & 1) = ?`,
           [half],
         );

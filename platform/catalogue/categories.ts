@@ -60,6 +60,8 @@ export async function upsertCategory(db: Db, input: CategoryInput) {
     const row = { parent_id: input.parentId, name: input.name, path, attributes: JSON.stringify(input.attributes), position: input.position, updated_at: trx.fn.now() };
     if (existing) await trx('catalogue_categories').where({ category_id: input.categoryId }).update(row);
     else await trx('catalogue_categories').insert({ category_id: input.categoryId, ...row });
+    // Category names are part of the listings' search keys: blanking them has the listing trigger recompute them.
+    if (existing && existing.name !== input.name) await trx('catalogue_listings').whereRaw('category_path @> ?::text[]', [[input.categoryId]]).update({ search_text: '' });
   });
   return (await categoryView(db, input.categoryId))!;
 }
@@ -116,8 +118,13 @@ export async function categoryTree(db: Db): Promise<CategoryTreeNode[]> {
 }
 
 export async function upsertBrand(db: Db, input: BrandInput) {
-  const row = { name: input.name, updated_at: db.fn.now() };
-  await db('catalogue_brands').insert({ brand_id: input.brandId, ...row }).onConflict('brand_id').merge(row);
+  await db.transaction(async (trx) => {
+    const existing = await trx('catalogue_brands').where({ brand_id: input.brandId }).forUpdate().first('name');
+    const row = { name: input.name, updated_at: trx.fn.now() };
+    await trx('catalogue_brands').insert({ brand_id: input.brandId, ...row }).onConflict('brand_id').merge(row);
+    // The brand's name is part of its listings' search keys: blanking them has the listing trigger recompute them.
+    if (existing && existing.name !== input.name) await trx('catalogue_listings').where({ brand_id: input.brandId }).update({ search_text: '' });
+  });
   return { brandId: input.brandId, name: input.name };
 }
 

@@ -7,12 +7,10 @@ import { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor';
 /**
  * Product search on PostgreSQL, over `catalogue_listings` (one row per catalogue SKU).
  *
- * A query word matches a listing whose title or attribute values contain it (the n-gram
- * GIN index narrows, LIKE checks the exact substring; see the catalogue migration for why
- * n-grams and not pg_trgm), or whose brand or category is named by it (those small tables
- * are searched first, and the listing is then found by brand id or category path).
- * Relevance: a word in the title counts 3, in the brand 2, elsewhere 1; ties go to the
- * better seller. Facets count over every match (conjunctive: a chosen brand narrows the
+ * A query word matches a listing whose title, attribute values, brand name or category
+ * names contain it: the n-gram GIN index narrows (see the catalogue migration for why
+ * n-grams and not pg_trgm), LIKE checks the exact substring. Relevance: a word in the title
+ * counts 2, elsewhere 1; ties go to the better seller. Facets count over every match (conjunctive: a chosen brand narrows the
  * category counts as well as the hits).
  */
 export class PgProductSearch implements ProductSearch {
@@ -25,21 +23,15 @@ export class PgProductSearch implements ProductSearch {
 
     const terms = splitTerms(req.q);
     if (terms.length) {
-      const patterns = terms.map((t) => `%${escapeLike(t)}%`);
-      const { rows } = await this.db.raw(
-        `SELECT t.pattern, catalogue_query_grams(t.term) AS grams,
-           ARRAY(SELECT brand_id FROM catalogue_brands WHERE lower(name) LIKE t.pattern) AS brands,
-           ARRAY(SELECT category_id FROM catalogue_categories WHERE lower(name) LIKE t.pattern) AS categories
-         FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(term, pattern, n) ORDER BY t.n`,
-        [terms, patterns],
-      );
-      for (const r of rows as { pattern: string; grams: string[]; brands: string[]; categories: string[] }[]) {
-        const either = new SqlParts();
-        either.add(r.grams.length ? '(l.grams @> ?::text[] AND l.search_text LIKE ?)' : 'l.search_text LIKE ?', ...(r.grams.length ? [r.grams, r.pattern] : [r.pattern]));
-        if (r.brands.length) either.add('l.brand_id = ANY(?::text[])', r.brands);
-        if (r.categories.length) either.add('l.category_path && ?::text[]', r.categories);
-        filter.add(`(${either.sql(' OR ')})`, ...either.bindings);
-        score.add(`CASE WHEN lower(l.title) LIKE ? THEN 3 WHEN l.brand_id = ANY(?::text[]) THEN 2 ELSE 1 END`, r.pattern, r.brands);
+      const { rows } = await this.db.raw(`SELECT t.term, catalogue_query_grams(t.term) AS grams FROM unnest(?::text[]) WITH ORDINALITY AS t(term, n) ORDER BY t.n`, [terms]);
+      // Every word's grams in one containment: GIN intersects the posting lists, rarest first.
+      const grams = [...new Set((rows as { term: string; grams: string[] }[]).flatMap((r) => r.grams))];
+      if (grams.length) filter.add('l.grams @> ?::text[]', grams);
+      for (const r of rows as { term: string; grams: string[] }[]) {
+        const pattern = `%${escapeLike(r.term)}%`;
+        // A word that is its own single gram is matched exactly by the index; others need the substring checked.
+        if (!(r.grams.length === 1 && r.grams[0] === r.term)) filter.add('l.search_text LIKE ?', pattern);
+        score.add('CASE WHEN lower(l.title) LIKE ? THEN 2 ELSE 1 END', pattern);
       }
     }
     if (req.category) filter.add('l.category_path @> ARRAY[?]::text[]', req.category);

@@ -278,6 +278,16 @@ describe('catalogue', () => {
     expect(trees[1].body.frontCategories.find((f: any) => f.frontCategoryId === ids.front)).toEqual({ frontCategoryId: ids.front, name: '新品手机', backCategoryIds: [ids.phones], children: [] });
   });
 
+  it('finds products under their brand\'s and category\'s new names right after a rename', async () => {
+    const iphone = `${ids.iphone}-blue-256`;
+    expect((await admin('brands', { brandId: ids.apple, name: 'Apple 苹果公司' })).status).toBe(200);
+    expect((await admin('categories', { categoryId: ids.phones, parentId: ids.root, name: '移动电话', attributes: [...phoneTemplate, { key: 'chip', name: '芯片', kind: 'descriptive', type: 'text' }] })).status).toBe(200);
+    const found = async (q: string) => (await search({ q, limit: '50' })).body.items.map((i: any) => i.skuId).sort();
+    expect(await found(`苹果公司 ${marker}`)).toEqual([iphone]);
+    expect(await found(`移动电话 ${marker}`)).toEqual([...mateSkus.map((s) => s.skuId), iphone].sort());
+    expect(await found(`手机 ${marker}`)).toEqual([]); // no title, brand or category says 手机 any more
+  });
+
   it('lists its endpoints in the OpenAPI document', async () => {
     const doc = (await get('/v1/openapi.json')).body;
     expect(Object.keys(doc.paths).filter((p) => p.includes('/catalogue/')).sort()).toEqual([

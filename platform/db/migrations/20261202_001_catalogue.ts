@@ -109,17 +109,21 @@ export async function up(knex: Knex): Promise<void> {
     CREATE INDEX catalogue_listings_brand ON catalogue_listings (brand_id);`);
 
   await knex.raw(`
-    -- A listing's search keys from its SKU's title and attributes: the text LIKE checks, the
-    -- grams the GIN index finds, and key=value pairs for attribute filters and facets.
-    CREATE FUNCTION catalogue_search_keys(title text, attributes jsonb, OUT search_text text, OUT grams text[], OUT attr_pairs text[])
+    -- A listing's search keys: the text LIKE checks (title, attribute values, brand name and
+    -- the names along the category path, lowercased), the grams the GIN index finds, and
+    -- key=value pairs for attribute filters and facets. With every name in one text, all the
+    -- words of a query become one grams @> condition that GIN answers by intersecting posting lists.
+    CREATE FUNCTION catalogue_search_keys(title text, attributes jsonb, brand_name text, category_names text,
+                                          OUT search_text text, OUT grams text[], OUT attr_pairs text[])
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT t, catalogue_grams(t), p
-      FROM (SELECT lower(title || ' ' || coalesce(string_agg(value, ' '), '')) AS t, coalesce(array_agg(key || '=' || value), '{}') AS p
+      FROM (SELECT lower(concat_ws(' ', title, string_agg(value, ' '), brand_name, category_names)) AS t, coalesce(array_agg(key || '=' || value), '{}') AS p
             FROM jsonb_each_text(attributes)) kv
     $$;
 
-    -- Fills a listing's copied columns from its SKU row; the search keys are recomputed
-    -- only when the title or attributes changed (a stock change must stay cheap).
+    -- Fills a listing's copied columns from its SKU row. The search keys are recomputed only
+    -- when what they are made of changed (a stock change must stay cheap); renaming a brand
+    -- or category blanks search_text on its listings to have them recomputed.
     CREATE FUNCTION catalogue_listing_fill() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE s skus%ROWTYPE;
     BEGIN
@@ -127,10 +131,14 @@ export async function up(knex: Knex): Promise<void> {
       NEW.price := s.price;
       NEW.available := s.stock - s.reserved;
       NEW.sold := s.sold;
-      IF TG_OP = 'INSERT' OR NEW.title IS DISTINCT FROM s.title OR NEW.attributes IS DISTINCT FROM s.attributes THEN
+      IF TG_OP = 'INSERT' OR NEW.search_text = '' OR NEW.title IS DISTINCT FROM s.title OR NEW.attributes IS DISTINCT FROM s.attributes
+         OR NEW.brand_id IS DISTINCT FROM OLD.brand_id OR NEW.category_path IS DISTINCT FROM OLD.category_path THEN
         NEW.title := s.title;
         NEW.attributes := s.attributes;
-        SELECT k.search_text, k.grams, k.attr_pairs INTO NEW.search_text, NEW.grams, NEW.attr_pairs FROM catalogue_search_keys(s.title, s.attributes) k;
+        SELECT k.search_text, k.grams, k.attr_pairs INTO NEW.search_text, NEW.grams, NEW.attr_pairs
+        FROM catalogue_search_keys(s.title, s.attributes,
+               (SELECT name FROM catalogue_brands WHERE brand_id = NEW.brand_id),
+               (SELECT string_agg(name, ' ') FROM catalogue_categories WHERE category_id = ANY(NEW.category_path))) k;
       END IF;
       RETURN NEW;
     END $$;
@@ -155,5 +163,5 @@ export async function down(knex: Knex): Promise<void> {
   for (const t of ['catalogue_listings', 'catalogue_spus', 'catalogue_front_categories', 'catalogue_brands', 'catalogue_categories']) {
     await knex.schema.dropTableIfExists(t);
   }
-  await knex.raw(`DROP FUNCTION IF EXISTS catalogue_listing_fill(); DROP FUNCTION IF EXISTS catalogue_search_keys(text, jsonb); DROP FUNCTION IF EXISTS catalogue_query_grams(text); DROP FUNCTION IF EXISTS catalogue_grams(text)`);
+  await knex.raw(`DROP FUNCTION IF EXISTS catalogue_listing_fill(); DROP FUNCTION IF EXISTS catalogue_search_keys(text, jsonb, text, text); DROP FUNCTION IF EXISTS catalogue_query_grams(text); DROP FUNCTION IF EXISTS catalogue_grams(text)`);
 }
