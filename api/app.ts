@@ -6,6 +6,8 @@ import type { AppDeps } from './deps';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
+import { catalogueRoutes } from './routes/catalogue';
+import { catalogueAdminRoutes } from './routes/catalogue-admin';
 import { flashSaleRoutes } from './routes/flash-sales';
 import { orderRoutes } from './routes/orders';
 import { paymentRoutes } from './routes/payments';
@@ -60,6 +62,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
   app.use(webhookRoutes(deps), accountingRoutes(deps), orderEditRoutes(deps));
   app.use(dashboardRoutes(deps), orderSearchRoutes(deps), principalRoutes(deps));
+  app.use(catalogueRoutes(deps), catalogueAdminRoutes(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

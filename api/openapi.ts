@@ -4,6 +4,7 @@ import * as s from './schemas';
 import * as g from './schemas.guarantees';
 import * as b from './schemas.buyers';
 import { registerConsolePaths } from './openapi.console';
+import { addCataloguePaths } from './openapi.catalogue';
 
 /** The OpenAPI document, generated from the very schemas that validate requests. */
 export function openApiDocument() {
@@ -77,6 +78,7 @@ export function openApiDocument() {
   registerConsolePaths(add, json);
 
   buyerPaths(registry, json, errors, idempotencyKey);
+  addCataloguePaths((method, path, summary, extra) => add(method, path, summary, extra), s.errorBody, errors);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

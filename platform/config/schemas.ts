@@ -20,6 +20,17 @@ export const bizConfigSchema = z.strictObject({
 });
 const partialBizConfig = bizConfigSchema.partial();
 
+/**
+ * How a line's products are created: `sku-first` (marketplace style: the SKUs are sent and
+ * their SPU is made with them) or `spu-first` (a data team maintains SPUs; SKUs are then
+ * made on an existing SPU with their sales attributes only). Per line, not per scenario:
+ * a product belongs to a line, whatever the scene it is sold in.
+ */
+export const lineCatalogueSchema = z.strictObject({
+  creationMode: z.enum(['sku-first', 'spu-first']).default('sku-first'),
+});
+export type LineCatalogue = z.infer<typeof lineCatalogueSchema>;
+
 const stringList = z.array(z.string().min(1)).min(1);
 
 export const ruleSchema = z.strictObject({
@@ -42,6 +53,7 @@ export const identitiesFileSchema = z.strictObject({
       description: z.string().optional(),
       config: partialBizConfig.default({}),
       scenarios: z.record(z.string().min(1), partialBizConfig.nullable().transform((v) => v ?? {})).default({ default: {} }),
+      catalogue: lineCatalogueSchema.default({ creationMode: 'sku-first' }),
     }),
   ),
   rules: z.array(ruleSchema).min(1),

@@ -1,7 +1,7 @@
 import type { BizIdentity } from '../domain/identity';
 import type { BizConfig } from '../domain/flow';
 import { businessRule } from '../errors/app-error';
-import type { IdentitiesFile, IdentityRule } from '../config/schemas';
+import type { IdentitiesFile, IdentityRule, LineCatalogue } from '../config/schemas';
 
 /** The three dimensions an identity is resolved from. */
 export interface IdentityFacts {
@@ -46,6 +46,11 @@ export class IdentityResolver {
         config: this.configOf({ bizId, scenario }),
       })),
     );
+  }
+
+  /** A line's catalogue settings; undefined for a line that is not configured. */
+  catalogueOf(bizId: string): LineCatalogue | undefined {
+    return Object.hasOwn(this.file.lines, bizId) ? this.file.lines[bizId].catalogue : undefined;
   }
 
   has(identity: BizIdentity): boolean {
