@@ -78,7 +78,15 @@ async function startPlatform(): Promise<Target> {
   try {
     await seedDemoData(infra.databaseUrl);
     const taskQueue = 'orders-fuzz';
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: infra.databaseUrl,
+      TEMPORAL_ADDRESS: infra.temporalAddress,
+      TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'warn',
+      // Deliveries to the fixtures' dead endpoint are given up at once, so resending one can be fuzzed.
+      WEBHOOK_MAX_ATTEMPTS: '1',
+    };
     delete env.CONFIG_OVERLAY;
     const serverLog = path.join(dir, 'server.log');
     const apps = await startApps({
@@ -105,20 +113,58 @@ async function startPlatform(): Promise<Target> {
   }
 }
 
-/** A buyer with money and a SKU with stock enough for every generated order, through the API itself. */
-async function createFixtures(baseUrl: string) {
-  const post = async (p: string, body: unknown) => {
-    const res = await fetch(`${baseUrl}${p}`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`fixture ${p}: ${res.status} ${await res.text()}`);
+/**
+ * Things for the fuzzer to name (scripts/fuzz/plausible_hooks.py reads them from FUZZ_*):
+ * a buyer with money, a SKU with stock for every generated order, a paid order with a
+ * requested refund, an unpaid order's pay order, a running flash sale, and a webhook
+ * delivery — all made through the API itself.
+ */
+async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Record<string, string>> {
+  const send = async (method: string, p: string, body?: unknown, idem?: string) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${KEYS.operator}`, 'content-type': 'application/json' };
+    if (idem) headers['idempotency-key'] = idem;
+    const res = await fetch(`${baseUrl}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`fixture ${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
   };
-  await post('/v1/admin/users', { userId: FIXTURES.user, balance: 100_000_000_000, points: 10_000_000, attributes: { member: true } });
-  await post('/v1/admin/skus', { skuId: FIXTURES.sku, spuId: 'spu-fuzz', title: 'Fuzzed goods', productType: 'physical', price: 1_000, stock: 1_000_000 });
+  await send('POST', '/v1/admin/users', { userId: FIXTURES.user, balance: 100_000_000_000, points: 10_000_000, attributes: { member: true } });
+  await send('POST', '/v1/admin/skus', { skuId: FIXTURES.sku, spuId: 'spu-fuzz', title: 'Fuzzed goods', productType: 'physical', price: 1_000, stock: 1_000_000 });
+  // Nothing listens there: the line's events become deliveries that fail and are given up.
+  // (Not on someone else's platform: it would redirect the line's notifications.)
+  if (ownPlatform) await send('POST', '/v1/admin/webhooks', { bizId: 'retail', url: 'http://127.0.0.1:9/fuzz', enabled: true });
+  const order = () => send('POST', '/v1/orders', { userId: FIXTURES.user, items: [{ skuId: FIXTURES.sku, quantity: 2 }], scene: { channel: 'app' } }, `fuzz-fixture-${Math.random()}`);
+  const paid = await order();
+  await send('POST', `/v1/orders/${paid.orderId}/payments`, { method: 'balance' });
+  const refund = await send('POST', `/v1/orders/${paid.orderId}/refunds`, { items: [{ orderItemId: paid.items[0].orderItemId, quantity: 1 }], reason: 'fuzz fixture' }, 'fuzz-fixture-refund');
+  const unpaid = await order();
+  const now = Date.now();
+  const campaign = await send('POST', '/v1/admin/flash-sales', {
+    campaignId: 'fuzz-campaign', skuId: FIXTURES.sku, stock: 100, perUserLimit: 100,
+    startsAt: new Date(now - 1_000).toISOString(), endsAt: new Date(now + 6 * 3_600_000).toISOString(), payWindowSeconds: 600,
+  });
+  let deliveryId: string | undefined;
+  for (let i = 0; i < 60 && !deliveryId && ownPlatform; i++) {
+    const page = await send('GET', `/v1/webhooks/deliveries?orderId=${paid.orderId}`);
+    deliveryId = page.items.find((d: any) => d.status === 'FAILED')?.deliveryId ?? (i >= 40 ? page.items[0]?.deliveryId : undefined);
+    if (!deliveryId) await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    FUZZ_USER: FIXTURES.user,
+    FUZZ_SKU: FIXTURES.sku,
+    FUZZ_ORDER: paid.orderId,
+    FUZZ_ORDER_ITEM: paid.items[0].orderItemId,
+    FUZZ_REFUND: refund.refundId,
+    FUZZ_PAY_ORDER: unpaid.payOrderId,
+    FUZZ_CAMPAIGN: campaign.campaignId,
+    ...(deliveryId ? { FUZZ_DELIVERY: deliveryId } : {}),
+  };
 }
 
 async function main() {
   const quick = process.argv.includes('--quick');
   const url = argValue('--url');
-  const maxExamples = intFromEnv('FUZZ_EXAMPLES', quick ? 6 : 25);
+  const maxExamples = intFromEnv('FUZZ_EXAMPLES', quick ? 5 : 25);
   const seed = intFromEnv('FUZZ_SEED', 20261202);
   const started = Date.now();
   const schemathesis = await ensureSchemathesis(ROOT, log);
@@ -131,7 +177,7 @@ async function main() {
   let tally: Tally | undefined;
   let operations: ReturnType<typeof operationsOf> = [];
   try {
-    await createFixtures(target.baseUrl);
+    Object.assign(process.env, await createFixtures(target.baseUrl, !url));
     const document = (await (await fetch(`${target.baseUrl}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     const documentFile = path.join(target.dir, 'openapi.json');
     fs.writeFileSync(documentFile, JSON.stringify(document, null, 1));

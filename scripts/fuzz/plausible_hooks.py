@@ -1,12 +1,13 @@
-"""Schemathesis hooks: let half of the generated creates name things that exist.
+"""Schemathesis hooks: let half of the generated cases name things that exist.
 
-Random ids almost never name a real buyer or SKU, so without this nearly every generated
-order is refused at once (422 USER_NOT_FOUND) and the operations behind it — paying,
-cancelling, fulfilling, refunding, reached through the document's links — are only ever
-tried on ids that do not exist. For each generated case of a creating operation the
-fuzzer draws either the case as generated or the same case pointing at the run's
-fixtures (FUZZ_USER, FUZZ_SKU) under a fresh Idempotency-Key, so both kinds of input
-keep being explored.
+Random ids almost never name a real buyer, SKU, order or refund, so without this nearly
+every generated order is refused at once (422 USER_NOT_FOUND) and the operations behind
+it — paying, cancelling, fulfilling, refunding, approving — are only ever tried on ids that
+do not exist (404). For each generated case the fuzzer draws either the case as generated
+or the same case pointing at the run's fixtures (FUZZ_* variables set by
+scripts/fuzz-api.ts: a buyer, a SKU, a paid order with a requested refund, an unpaid
+order's pay order, a running flash sale, a webhook delivery), creates under a fresh
+Idempotency-Key, so both kinds of input keep being explored.
 """
 
 import datetime
@@ -17,6 +18,17 @@ from hypothesis import strategies as st
 
 USER = os.environ.get("FUZZ_USER", "u-alice")
 SKU = os.environ.get("FUZZ_SKU", "sku-tshirt-m")
+ORDER_ITEM = os.environ.get("FUZZ_ORDER_ITEM")
+PAY_ORDER = os.environ.get("FUZZ_PAY_ORDER")
+# Path parameters and the fixture each may name.
+PATH_FIXTURES = {
+    "orderId": os.environ.get("FUZZ_ORDER"),
+    "refundId": os.environ.get("FUZZ_REFUND"),
+    "campaignId": os.environ.get("FUZZ_CAMPAIGN"),
+    "deliveryId": os.environ.get("FUZZ_DELIVERY"),
+    "userId": USER,
+    "skuId": SKU,
+}
 
 
 def _operation_id(context):
@@ -52,8 +64,20 @@ def _flash_sale(body):
     )
 
 
+def _refund(body):
+    if not ORDER_ITEM:
+        return body
+    return dict(body, items=[{"orderItemId": ORDER_ITEM, "quantity": 1}])
+
+
+def _notification(body):
+    return dict(body, payOrderId=PAY_ORDER) if PAY_ORDER else body
+
+
 PLAUSIBLE = {
     "createOrder": _create_order,
+    "requestRefund": _refund,
+    "notifyPayment": _notification,
     "upsertFlashSale": _flash_sale,
     "tryFlashSaleOrder": lambda body: dict(body, userId=USER, quantity=1),
 }
@@ -61,17 +85,28 @@ PLAUSIBLE = {
 
 @schemathesis.hook
 def flatmap_case(context, case):
-    make = PLAUSIBLE.get(_operation_id(context))
-    if make is None or not isinstance(case.body, dict):
+    operation_id = _operation_id(context)
+    # The fuzzer learns ids from answers and may upsert the fixture SKU itself; a random
+    # product type would then leave no business line selling it. Its copy takes the change.
+    if operation_id == "upsertSku" and isinstance(case.body, dict) and case.body.get("skuId") == SKU:
+        case.body = dict(case.body, skuId=f"{SKU}-copy")
+    make = PLAUSIBLE.get(operation_id)
+    path = case.path_parameters or {}
+    fixable_path = [name for name in path if PATH_FIXTURES.get(name)]
+    if (make is None or not isinstance(case.body, dict)) and not fixable_path:
         return st.just(case)
 
     def draw(choice):
         plausible, key = choice
-        if plausible:
+        if not plausible:
+            return case
+        for name in fixable_path:
+            case.path_parameters[name] = PATH_FIXTURES[name]
+        if make is not None and isinstance(case.body, dict):
             case.body = make(case.body)
-            # A fresh key: generated keys repeat ("0", "A"), and a reused key with another body is a 409.
-            if case.headers is not None and "Idempotency-Key" in case.headers:
-                case.headers["Idempotency-Key"] = f"fuzz-{key.hex}"
+        # A fresh key: generated keys repeat ("0", "A"), and a reused key with another body is a 409.
+        if case.headers is not None and "Idempotency-Key" in case.headers:
+            case.headers["Idempotency-Key"] = f"fuzz-{key.hex}"
         return case
 
     return st.tuples(st.booleans(), st.uuids()).map(draw)
