@@ -16,7 +16,7 @@ export function rejectUnstorableInput(req: Request, _res: Response, next: NextFu
   const details: ErrorDetail[] = [];
   if (safeDecode(req.path).includes(NUL)) details.push({ field: 'path', message: 'contains the NUL character (\\u0000)' });
   for (const [name, value] of Object.entries(req.query ?? {})) {
-    if (name.includes(NUL) || JSON.stringify(value ?? '').includes('\\u0000')) details.push({ field: name.replaceAll(NUL, '\\u0000'), message: 'contains the NUL character (\\u0000)' });
+    if (name.includes(NUL) || holdsNul(value)) details.push({ field: name.replaceAll(NUL, '\\u0000'), message: 'contains the NUL character (\\u0000)' });
   }
   walk(req.body, '', 0, details);
   if (details.length === 0) return next();
@@ -41,6 +41,9 @@ function walk(value: unknown, at: string, depth: number, details: ErrorDetail[])
     walk(child, path.replaceAll(NUL, '\\u0000'), depth + 1, details);
   }
 }
+
+const holdsNul = (v: unknown): boolean =>
+  typeof v === 'string' ? v.includes(NUL) : v !== null && typeof v === 'object' ? Object.values(v).some(holdsNul) : false;
 
 /** The path as the router will decode it; a malformed escape is the router's to refuse. */
 function safeDecode(path: string): string {
