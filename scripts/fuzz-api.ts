@@ -115,9 +115,10 @@ async function startPlatform(): Promise<Target> {
 
 /**
  * Things for the fuzzer to name (scripts/fuzz/plausible_hooks.py reads them from FUZZ_*):
- * a buyer with money, a SKU with stock for every generated order, a paid order with a
- * requested refund, an unpaid order's pay order, a running flash sale, and a webhook
- * delivery — all made through the API itself.
+ * a buyer with money, a SKU with stock for every generated order, paid orders with
+ * requested refunds (one to approve, one to reject), unpaid orders (one to pay by a
+ * channel's notification, one to cancel), a shipped and a delivered order, a running
+ * flash sale and a webhook delivery — all made through the API itself.
  */
 async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Record<string, string>> {
   const send = async (method: string, p: string, body?: unknown, idem?: string) => {
@@ -134,10 +135,23 @@ async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Re
   // (Not on someone else's platform: it would redirect the line's notifications.)
   if (ownPlatform) await send('POST', '/v1/admin/webhooks', { bizId: 'retail', url: 'http://127.0.0.1:9/fuzz', enabled: true });
   const order = () => send('POST', '/v1/orders', { userId: FIXTURES.user, items: [{ skuId: FIXTURES.sku, quantity: 2 }], scene: { channel: 'app' } }, `fuzz-fixture-${Math.random()}`);
-  const paid = await order();
-  await send('POST', `/v1/orders/${paid.orderId}/payments`, { method: 'balance' });
-  const refund = await send('POST', `/v1/orders/${paid.orderId}/refunds`, { items: [{ orderItemId: paid.items[0].orderItemId, quantity: 1 }], reason: 'fuzz fixture' }, 'fuzz-fixture-refund');
+  const paidOrder = async () => {
+    const o = await order();
+    await send('POST', `/v1/orders/${o.orderId}/payments`, { method: 'balance' });
+    return o;
+  };
+  const fulfil = (o: any, type: string) => send('POST', `/v1/orders/${o.orderId}/fulfilment-events`, { type, referenceId: `fuzz-${type}-${o.orderId}`, trackingNo: 'FUZZ1' });
+  const refund = (o: any, n: number) => send('POST', `/v1/orders/${o.orderId}/refunds`, { items: [{ orderItemId: o.items[0].orderItemId, quantity: 1 }], reason: 'fuzz fixture' }, `fuzz-refund-${n}-${o.orderId}`);
+  const paid = await paidOrder();
+  const refundToApprove = await refund(paid, 1);
+  const refundToReject = await refund(await paidOrder(), 2);
   const unpaid = await order();
+  const toCancel = await order();
+  const shipped = await paidOrder();
+  await fulfil(shipped, 'SHIPPED');
+  const delivered = await paidOrder();
+  await fulfil(delivered, 'SHIPPED');
+  await fulfil(delivered, 'DELIVERED');
   const now = Date.now();
   const campaign = await send('POST', '/v1/admin/flash-sales', {
     campaignId: 'fuzz-campaign', skuId: FIXTURES.sku, stock: 100, perUserLimit: 100,
@@ -154,7 +168,12 @@ async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Re
     FUZZ_SKU: FIXTURES.sku,
     FUZZ_ORDER: paid.orderId,
     FUZZ_ORDER_ITEM: paid.items[0].orderItemId,
-    FUZZ_REFUND: refund.refundId,
+    FUZZ_REFUND: refundToApprove.refundId,
+    FUZZ_REFUND_TO_APPROVE: refundToApprove.refundId,
+    FUZZ_REFUND_TO_REJECT: refundToReject.refundId,
+    FUZZ_ORDER_TO_CANCEL: toCancel.orderId,
+    FUZZ_ORDER_SHIPPED: shipped.orderId,
+    FUZZ_ORDER_DELIVERED: delivered.orderId,
     FUZZ_PAY_ORDER: unpaid.payOrderId,
     FUZZ_CAMPAIGN: campaign.campaignId,
     ...(deliveryId ? { FUZZ_DELIVERY: deliveryId } : {}),

@@ -20,6 +20,16 @@ USER = os.environ.get("FUZZ_USER", "u-alice")
 SKU = os.environ.get("FUZZ_SKU", "sku-tshirt-m")
 ORDER_ITEM = os.environ.get("FUZZ_ORDER_ITEM")
 PAY_ORDER = os.environ.get("FUZZ_PAY_ORDER")
+# Operations that move an order or refund on get one of their own, so that one of them
+# (a cancel, a fulfilment failure) does not leave nothing for the others but 409s.
+FIXTURE_BY_OPERATION = {
+    "cancelOrder": os.environ.get("FUZZ_ORDER_TO_CANCEL"),
+    "postFulfilmentEvent": os.environ.get("FUZZ_ORDER_SHIPPED"),
+    "changeTracking": os.environ.get("FUZZ_ORDER_SHIPPED"),
+    "confirmReceipt": os.environ.get("FUZZ_ORDER_DELIVERED"),
+    "approveRefund": os.environ.get("FUZZ_REFUND_TO_APPROVE"),
+    "rejectRefund": os.environ.get("FUZZ_REFUND_TO_REJECT"),
+}
 # Path parameters and the fixture each may name.
 PATH_FIXTURES = {
     "orderId": os.environ.get("FUZZ_ORDER"),
@@ -101,7 +111,7 @@ def flatmap_case(context, case):
         if not plausible:
             return case
         for name in fixable_path:
-            case.path_parameters[name] = PATH_FIXTURES[name]
+            case.path_parameters[name] = FIXTURE_BY_OPERATION.get(operation_id) or PATH_FIXTURES[name]
         if make is not None and isinstance(case.body, dict):
             case.body = make(case.body)
         # A fresh key: generated keys repeat ("0", "A"), and a reused key with another body is a 409.
