@@ -67,6 +67,8 @@ export function runSchemathesis(dir: string, r: FuzzRun): Promise<number> {
     '--report', 'har',
     '--report-har-path', r.harFile,
     '--no-color',
+    // No example database in the working tree: a run is reproduced from its seed.
+    '--generation-database', 'none',
     ...(r.extraArgs ?? []),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: dir };
