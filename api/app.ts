@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppError } from '../platform/errors/app-error';
 import type { Logger } from '../platform/logger';
 import { authenticate } from './auth';
+import { rejectUnstorableInput } from './input-guard';
 import type { AppDeps } from './deps';
 import { openApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   buyerRouter.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/v1/buyer/') ? buyerRouter(req, res, next) : next()));
   app.use(authenticate(deps.config.apiKeys));
+  app.use(rejectUnstorableInput);
   // The flash-sale hot path first: under a burst, every route tried before it costs.
   app.use(flashSaleRoutes(deps));
   app.use(orderRoutes(deps), refundRoutes(deps), paymentRoutes(deps), adminRoutes(deps), catalogRoutes(deps));
@@ -79,5 +81,7 @@ function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT}`);
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'VALIDATION_FAILED', 'the request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(400, 'VALIDATION_FAILED', 'unsupported body encoding');
+  // The router's own refusals, e.g. a path parameter that is not valid percent-encoded UTF-8.
+  if (err instanceof URIError && e.status === 400) return new AppError(400, 'VALIDATION_FAILED', 'the request path is not valid percent-encoded UTF-8', [{ field: 'path', message: 'malformed percent-encoding' }]);
   return new AppError(500, 'INTERNAL', 'something went wrong on our side; the request may be retried');
 }

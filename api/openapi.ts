@@ -1,84 +1,329 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
 import * as b from './schemas.buyers';
 import { registerConsolePaths } from './openapi.console';
 import { addCataloguePaths } from './openapi.catalogue';
+import * as out from './schemas.responses';
 
-/** The OpenAPI document, generated from the very schemas that validate requests. */
+type LinksObject = NonNullable<ResponseConfig['links']>;
+
+const ERROR_MEANING: Record<number, string> = {
+  400: 'VALIDATION_FAILED: details name each bad field',
+  401: 'UNAUTHENTICATED: no key or an unknown key',
+  403: 'FORBIDDEN: the role may not do this (operator set-up, another line)',
+  404: "NOT_FOUND: no such resource, or another business line's (existence is not leaked)",
+  409: 'INVALID_STATE / VERSION_CONFLICT / IDEMPOTENCY_KEY_REUSED / SOLD_OUT / NOT_STARTED / ENDED',
+  413: 'PAYLOAD_TOO_LARGE: the body is over 64 kB',
+  422: 'a business rule refused the request (INSUFFICIENT_STOCK, INSUFFICIENT_BALANCE, LIMIT_EXCEEDED, …)',
+  429: 'RATE_LIMITED',
+  500: 'INTERNAL: a fault on our side; no stack trace, no SQL; the request may be retried',
+};
+
+/**
+ * The OpenAPI document, generated from the very schemas that validate requests and
+ * describe answers. Creating operations carry OpenAPI links to the operations that use
+ * the ids they return, so a generated client (or a fuzzer) can walk from a created order
+ * to paying, cancelling, fulfilling and refunding it.
+ */
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   registry.registerComponent('securitySchemes', 'buyerToken', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a buyer access token from /v1/buyer/sessions' });
   registry.registerComponent('securitySchemes', 'guestCart', { type: 'apiKey', in: 'header', name: 'x-guest-cart-token', description: 'a guest cart token from /v1/buyer/guest-carts' });
   const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-  const errors = {
-    400: { description: 'VALIDATION_FAILED', ...json(s.errorBody) },
-    401: { description: 'UNAUTHENTICATED', ...json(s.errorBody) },
-    404: { description: 'NOT_FOUND', ...json(s.errorBody) },
-    409: { description: 'INVALID_STATE / VERSION_CONFLICT / IDEMPOTENCY_KEY_REUSED', ...json(s.errorBody) },
-    422: { description: 'a business rule refused the request', ...json(s.errorBody) },
-  };
+  const errors = (...statuses: number[]) =>
+    Object.fromEntries([400, 401, ...statuses, 500].sort((a, b) => a - b).map((st) => [st, { description: ERROR_MEANING[st], ...json(s.errorBody) }]));
   const idempotencyKey = z.object({ 'Idempotency-Key': z.string().min(1).max(64) });
-  const orderId = z.object({ orderId: z.string() });
-  const refundId = z.object({ refundId: z.string() });
-  const add = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: string, extra: Record<string, unknown> = {}) =>
-    registry.registerPath({ method, path, summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, ...errors }, ...extra });
+  const pathId = z.string();
+  const orderId = z.object({ orderId: pathId });
+  const refundId = z.object({ refundId: pathId });
+  const userId = z.object({ userId: pathId });
+  const campaignId = z.object({ campaignId: pathId });
+  const deliveryId = z.object({ deliveryId: pathId });
+  /**
+   * Operations of the buyer API, the catalogue and the console are registered with their
+   * requests and error answers; their success answers are described in words (no schema yet).
+   */
+  const errorAnswers = errors(403, 404, 409, 413, 422);
+  const addDescribed = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: string, extra: Record<string, unknown> = {}) =>
+    registry.registerPath({ method, path, summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, ...errorAnswers }, ...extra });
 
-  add('post', '/v1/orders', 'Create an order; returns once the create saga has settled', {
-    request: { headers: idempotencyKey, body: json(s.createOrderBody) },
-    responses: { 201: { description: 'PENDING_PAYMENT order' }, ...errors },
-  });
-  add('get', '/v1/orders', 'List orders, newest first', { request: { query: s.listOrdersQuery } });
-  add('get', '/v1/orders/{orderId}', 'An order', { request: { params: orderId } });
-  add('get', '/v1/orders/{orderId}/history', 'What happened to an order', { request: { params: orderId } });
-  add('post', '/v1/orders/{orderId}/payments', 'Pay an order', { request: { params: orderId, body: json(s.payBody) } });
-  add('post', '/v1/orders/{orderId}/cancel', 'Cancel before shipment', { request: { params: orderId, body: json(s.cancelBody) } });
-  add('post', '/v1/orders/{orderId}/fulfilment-events', 'Warehouse/store/supplier event', { request: { params: orderId, body: json(s.fulfilmentBody) } });
-  add('post', '/v1/orders/{orderId}/receipt', 'Buyer confirms receipt', { request: { params: orderId, body: json(s.receiptBody) } });
-  add('post', '/v1/orders/{orderId}/refunds', 'Request a refund', {
-    request: { params: orderId, headers: idempotencyKey, body: json(s.refundBody) },
-    responses: { 201: { description: 'REQUESTED refund' }, ...errors },
-  });
-  add('get', '/v1/refunds/{refundId}', 'A refund', { request: { params: refundId } });
-  add('post', '/v1/refunds/{refundId}/approve', 'Approve a refund (runs the refund flow)', { request: { params: refundId } });
-  add('post', '/v1/refunds/{refundId}/reject', 'Reject a refund', { request: { params: refundId } });
-  add('post', '/v1/payments/notifications', "A payment channel's callback", { request: { body: json(s.notificationBody) } });
-  add('get', '/v1/accounts/{userId}', 'A buyer account', { request: { params: z.object({ userId: z.string() }) } });
-  add('get', '/v1/accounts/{userId}/ledger', "A buyer account's ledger", { request: { params: z.object({ userId: z.string() }) } });
-  add('get', '/v1/skus/{skuId}', 'A SKU with its stock', { request: { params: z.object({ skuId: z.string() }) } });
-  add('get', '/v1/identities', 'Configured business identities');
-  add('get', '/v1/capabilities', 'The capability map');
-  add('post', '/v1/admin/users', 'Upsert a user (operator)', { request: { body: json(s.adminUserBody) } });
-  add('post', '/v1/admin/skus', 'Upsert a SKU (operator)', { request: { body: json(s.adminSkuBody) } });
-  add('post', '/v1/admin/coupons', 'Upsert a coupon (operator)', { request: { body: json(s.adminCouponBody) } });
-  add('post', '/v1/orders/{orderId}/tracking', 'Change the tracking number, carrying the version read (409 VERSION_CONFLICT if it moved)', { request: { params: orderId, body: json(g.trackingBody) } });
-  add('post', '/v1/admin/webhooks', "Upsert a business line's webhook endpoint (operator)", { request: { body: json(g.webhookEndpointBody) } });
-  add('get', '/v1/admin/webhooks', 'Webhook endpoints (operator)');
-  add('get', '/v1/webhooks/deliveries', 'Webhook deliveries, newest first, with every attempt', { request: { query: g.deliveriesQuery } });
-  add('get', '/v1/webhooks/deliveries/{deliveryId}', 'A webhook delivery with every attempt', { request: { params: z.object({ deliveryId: z.string() }) } });
-  add('post', '/v1/webhooks/deliveries/{deliveryId}/resend', 'Send a FAILED or CANCELLED delivery again, with a fresh retry budget (409 otherwise)', { request: { params: z.object({ deliveryId: z.string() }), body: json(g.resendBody) } });
-  add('get', '/v1/admin/accounting/daily', 'The per-line daily accounting journal (operator)', { request: { query: g.accountingDailyQuery } });
-  add('get', '/v1/admin/accounting/check', 'The accounting journal checked against the ledger (operator)');
-  add('get', '/v1/admin/reconciliation', 'Balances against their ledgers, money conservation (operator)');
-  const campaignId = z.object({ campaignId: z.string() });
-  add('post', '/v1/admin/flash-sales', 'Create (or, before it starts, change) a flash-sale campaign (operator)', { request: { body: json(s.flashSaleBody) } });
-  add('get', '/v1/flash-sales/{campaignId}', 'A flash-sale campaign: stock, reserved, sold, remaining', { request: { params: campaignId } });
-  add('post', '/v1/flash-sales/{campaignId}/orders', 'Try to buy in a flash sale; winners get their order', {
-    request: { params: campaignId, headers: idempotencyKey, body: json(s.flashSaleOrderBody) },
-    responses: {
-      201: { description: 'won: the order, PENDING_PAYMENT, scenario flash-sale' },
-      ...errors,
-      409: { description: 'SOLD_OUT / NOT_STARTED / ENDED / IDEMPOTENCY_KEY_REUSED', ...json(s.errorBody) },
-      422: { description: 'LIMIT_EXCEEDED / USER_NOT_FOUND', ...json(s.errorBody) },
-      429: { description: 'RATE_LIMITED', ...json(s.errorBody) },
+  interface Operation {
+    operationId: string;
+    method: 'get' | 'post';
+    path: string;
+    summary: string;
+    request?: Parameters<typeof registry.registerPath>[0]['request'];
+    /** The success status and what it answers. */
+    ok: { status?: 200 | 201; description: string; schema: z.ZodType; links?: LinksObject };
+    /** Error statuses besides 400, 401 and 500, which every operation may answer. */
+    errors: number[];
+  }
+  const add = (op: Operation) =>
+    registry.registerPath({
+      operationId: op.operationId,
+      method: op.method,
+      path: op.path,
+      summary: op.summary,
+      security: [{ bearer: [] }],
+      request: op.request,
+      responses: {
+        [op.ok.status ?? 200]: { description: op.ok.description, ...json(op.ok.schema), ...(op.ok.links ? { links: op.ok.links } : {}) },
+        ...errors(...op.errors),
+      },
+    });
+
+  // Links: from an answer carrying an id to the operations that take it.
+  const byOrderId = (...targets: string[]) => linksTo(targets, { orderId: '$response.body#/orderId' });
+  const orderLinks: LinksObject = {
+    ...byOrderId('getOrder', 'getOrderHistory', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking'),
+    requestRefund: {
+      operationId: 'requestRefund',
+      parameters: { orderId: '$response.body#/orderId' },
+      requestBody: { items: [{ orderItemId: '$response.body#/items/0/orderItemId', quantity: 1 }], reason: 'changed my mind' },
     },
-  });
-  registerConsolePaths(add, json);
+    notifyPayment: {
+      operationId: 'notifyPayment',
+      requestBody: { payOrderId: '$response.body#/payOrderId', amount: '$response.body#/payableAmount' },
+    },
+    getAccount: { operationId: 'getAccount', parameters: { userId: '$response.body#/userId' } },
+    getAccountLedger: { operationId: 'getAccountLedger', parameters: { userId: '$response.body#/userId' } },
+    getSku: { operationId: 'getSku', parameters: { skuId: '$response.body#/items/0/skuId' } },
+    listOrdersOfUser: { operationId: 'listOrders', parameters: { 'query.userId': '$response.body#/userId' } },
+    listDeliveriesOfOrder: { operationId: 'listWebhookDeliveries', parameters: { 'query.orderId': '$response.body#/orderId' } },
+  };
 
-  buyerPaths(registry, json, errors, idempotencyKey);
-  addCataloguePaths((method, path, summary, extra) => add(method, path, summary, extra), s.errorBody, errors);
+  add({
+    operationId: 'createOrder',
+    method: 'post',
+    path: '/v1/orders',
+    summary: 'Create an order; returns once the create saga has settled',
+    request: { headers: idempotencyKey, body: json(s.createOrderBody) },
+    ok: { status: 201, description: 'the order, PENDING_PAYMENT', schema: out.orderView, links: orderLinks },
+    errors: [403, 409, 413, 422],
+  });
+  add({
+    operationId: 'listOrders',
+    method: 'get',
+    path: '/v1/orders',
+    summary: 'List orders, newest first',
+    request: { query: s.listOrdersQuery },
+    ok: { description: 'a page of orders; nextCursor fetches the next', schema: out.orderPage, links: linksTo(['getOrder'], { orderId: '$response.body#/items/0/orderId' }) },
+    errors: [],
+  });
+  add({ operationId: 'getOrder', method: 'get', path: '/v1/orders/{orderId}', summary: 'An order', request: { params: orderId }, ok: { description: 'the order', schema: out.orderView }, errors: [404] });
+  add({
+    operationId: 'getOrderHistory',
+    method: 'get',
+    path: '/v1/orders/{orderId}/history',
+    summary: 'What happened to an order',
+    request: { params: orderId },
+    ok: { description: "the order's steps, messages and status changes in time order", schema: out.orderHistory },
+    errors: [404],
+  });
+  add({
+    operationId: 'payOrder',
+    method: 'post',
+    path: '/v1/orders/{orderId}/payments',
+    summary: 'Pay an order',
+    request: { params: orderId, body: json(s.payBody) },
+    ok: { description: 'the order, PAID', schema: out.orderView, links: orderLinks },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'cancelOrder',
+    method: 'post',
+    path: '/v1/orders/{orderId}/cancel',
+    summary: 'Cancel before shipment',
+    request: { params: orderId, body: json(s.cancelBody) },
+    ok: { description: 'the order, CANCELLED', schema: out.orderView },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'postFulfilmentEvent',
+    method: 'post',
+    path: '/v1/orders/{orderId}/fulfilment-events',
+    summary: 'Warehouse/store/supplier event',
+    request: { params: orderId, body: json(s.fulfilmentBody) },
+    ok: { description: 'the order as it now is', schema: out.orderView, links: orderLinks },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'confirmReceipt',
+    method: 'post',
+    path: '/v1/orders/{orderId}/receipt',
+    summary: 'Buyer confirms receipt',
+    request: { params: orderId, body: json(s.receiptBody) },
+    ok: { description: 'the order, COMPLETED', schema: out.orderView },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'changeTracking',
+    method: 'post',
+    path: '/v1/orders/{orderId}/tracking',
+    summary: 'Change the tracking number, carrying the version read (409 VERSION_CONFLICT if it moved)',
+    request: { params: orderId, body: json(g.trackingBody) },
+    ok: { description: 'the order with its new version', schema: out.orderView },
+    errors: [404, 409, 413],
+  });
+  const refundLinks = linksTo(['getRefund', 'approveRefund', 'rejectRefund'], { refundId: '$response.body#/refundId' });
+  add({
+    operationId: 'requestRefund',
+    method: 'post',
+    path: '/v1/orders/{orderId}/refunds',
+    summary: 'Request a refund',
+    request: { params: orderId, headers: idempotencyKey, body: json(s.refundBody) },
+    ok: { status: 201, description: 'the refund, REQUESTED', schema: out.refundView, links: { ...refundLinks, ...linksTo(['getOrder'], { orderId: '$response.body#/orderId' }) } },
+    errors: [404, 409, 413, 422],
+  });
+  add({ operationId: 'getRefund', method: 'get', path: '/v1/refunds/{refundId}', summary: 'A refund', request: { params: refundId }, ok: { description: 'the refund', schema: out.refundView }, errors: [404] });
+  add({
+    operationId: 'approveRefund',
+    method: 'post',
+    path: '/v1/refunds/{refundId}/approve',
+    summary: 'Approve a refund (runs the refund flow)',
+    request: { params: refundId, body: json(s.receiptBody) },
+    ok: { description: 'the refund, REFUNDED', schema: out.refundView, links: linksTo(['getOrder'], { orderId: '$response.body#/orderId' }) },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'rejectRefund',
+    method: 'post',
+    path: '/v1/refunds/{refundId}/reject',
+    summary: 'Reject a refund',
+    request: { params: refundId, body: json(s.receiptBody) },
+    ok: { description: 'the refund, REJECTED', schema: out.refundView },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'notifyPayment',
+    method: 'post',
+    path: '/v1/payments/notifications',
+    summary: "A payment channel's callback",
+    request: { body: json(s.notificationBody) },
+    ok: { description: 'what the notification did (a repeat answers the first outcome)', schema: out.notificationResult },
+    errors: [404, 409, 413, 422],
+  });
+  add({ operationId: 'getAccount', method: 'get', path: '/v1/accounts/{userId}', summary: 'A buyer account', request: { params: userId }, ok: { description: 'the account', schema: out.accountView }, errors: [404] });
+  add({
+    operationId: 'getAccountLedger',
+    method: 'get',
+    path: '/v1/accounts/{userId}/ledger',
+    summary: "A buyer account's ledger",
+    request: { params: userId },
+    ok: { description: 'append-only entries, oldest first', schema: out.ledgerView },
+    errors: [404],
+  });
+  add({ operationId: 'getSku', method: 'get', path: '/v1/skus/{skuId}', summary: 'A SKU with its stock', request: { params: z.object({ skuId: pathId }) }, ok: { description: 'the SKU', schema: out.skuView }, errors: [404] });
+  add({ operationId: 'getIdentities', method: 'get', path: '/v1/identities', summary: 'Configured business identities', ok: { description: 'identities and their configuration', schema: out.identities }, errors: [] });
+  add({ operationId: 'getCapabilities', method: 'get', path: '/v1/capabilities', summary: 'The capability map', ok: { description: 'per identity and use case, the steps and their extensions', schema: out.capabilities }, errors: [] });
+  add({
+    operationId: 'upsertUser',
+    method: 'post',
+    path: '/v1/admin/users',
+    summary: 'Upsert a user (operator)',
+    request: { body: json(s.adminUserBody) },
+    ok: { description: 'the stored user and account', schema: out.adminUserView, links: linksTo(['getAccount', 'getAccountLedger'], { userId: '$response.body#/userId' }) },
+    errors: [403, 413],
+  });
+  add({
+    operationId: 'upsertSku',
+    method: 'post',
+    path: '/v1/admin/skus',
+    summary: 'Upsert a SKU (operator)',
+    request: { body: json(s.adminSkuBody) },
+    ok: { description: 'the stored SKU', schema: out.skuView, links: linksTo(['getSku'], { skuId: '$response.body#/skuId' }) },
+    errors: [403, 409, 413],
+  });
+  add({
+    operationId: 'upsertCoupon',
+    method: 'post',
+    path: '/v1/admin/coupons',
+    summary: 'Upsert a coupon (operator)',
+    request: { body: json(s.adminCouponBody) },
+    ok: { description: 'the stored coupon', schema: out.couponView },
+    errors: [403, 409, 413],
+  });
+  add({
+    operationId: 'upsertWebhookEndpoint',
+    method: 'post',
+    path: '/v1/admin/webhooks',
+    summary: "Upsert a business line's webhook endpoint (operator)",
+    request: { body: json(g.webhookEndpointBody) },
+    ok: { description: 'the stored endpoint', schema: out.webhookEndpointView, links: { listDeliveriesOfLine: { operationId: 'listWebhookDeliveries', parameters: { 'query.bizId': '$response.body#/bizId' } } } },
+    errors: [403, 413],
+  });
+  add({ operationId: 'listWebhookEndpoints', method: 'get', path: '/v1/admin/webhooks', summary: 'Webhook endpoints (operator)', ok: { description: 'every endpoint', schema: out.webhookEndpoints }, errors: [403] });
+  add({
+    operationId: 'listWebhookDeliveries',
+    method: 'get',
+    path: '/v1/webhooks/deliveries',
+    summary: 'Webhook deliveries, newest first, with every attempt',
+    request: { query: g.deliveriesQuery },
+    ok: { description: 'a page of deliveries', schema: out.webhookDeliveryPage, links: linksTo(['getWebhookDelivery', 'resendWebhookDelivery'], { deliveryId: '$response.body#/items/0/deliveryId' }) },
+    errors: [],
+  });
+  add({
+    operationId: 'getWebhookDelivery',
+    method: 'get',
+    path: '/v1/webhooks/deliveries/{deliveryId}',
+    summary: 'A webhook delivery with every attempt',
+    request: { params: deliveryId },
+    ok: { description: 'the delivery', schema: out.webhookDelivery },
+    errors: [404],
+  });
+  add({
+    operationId: 'resendWebhookDelivery',
+    method: 'post',
+    path: '/v1/webhooks/deliveries/{deliveryId}/resend',
+    summary: 'Send a FAILED or CANCELLED delivery again, with a fresh retry budget (409 otherwise)',
+    request: { params: deliveryId, body: json(g.resendBody) },
+    ok: { description: 'the delivery, PENDING again', schema: out.webhookDelivery },
+    errors: [404, 409, 413],
+  });
+  add({
+    operationId: 'getAccountingDaily',
+    method: 'get',
+    path: '/v1/admin/accounting/daily',
+    summary: 'The per-line daily accounting journal (operator)',
+    request: { query: g.accountingDailyQuery },
+    ok: { description: 'the journal, newest day first', schema: out.accountingDaily },
+    errors: [403],
+  });
+  add({ operationId: 'checkAccounting', method: 'get', path: '/v1/admin/accounting/check', summary: 'The accounting journal checked against the ledger (operator)', ok: { description: 'the check', schema: out.accountingCheck }, errors: [403] });
+  add({ operationId: 'reconcile', method: 'get', path: '/v1/admin/reconciliation', summary: 'Balances against their ledgers, money conservation (operator)', ok: { description: 'the reconciliation', schema: out.reconciliation }, errors: [403] });
+  add({
+    operationId: 'upsertFlashSale',
+    method: 'post',
+    path: '/v1/admin/flash-sales',
+    summary: 'Create (or, before it starts, change) a flash-sale campaign (operator)',
+    request: { body: json(s.flashSaleBody) },
+    ok: { description: 'the campaign', schema: out.flashSaleCampaignView, links: linksTo(['getFlashSale', 'tryFlashSaleOrder'], { campaignId: '$response.body#/campaignId' }) },
+    errors: [403, 409, 413, 422],
+  });
+  add({
+    operationId: 'getFlashSale',
+    method: 'get',
+    path: '/v1/flash-sales/{campaignId}',
+    summary: 'A flash-sale campaign: stock, reserved, sold, remaining',
+    request: { params: campaignId },
+    ok: { description: 'the campaign', schema: out.flashSaleCampaignView },
+    errors: [404],
+  });
+  add({
+    operationId: 'tryFlashSaleOrder',
+    method: 'post',
+    path: '/v1/flash-sales/{campaignId}/orders',
+    summary: 'Try to buy in a flash sale; winners get their order',
+    request: { params: campaignId, headers: idempotencyKey, body: json(s.flashSaleOrderBody) },
+    ok: { status: 201, description: 'won: the order, PENDING_PAYMENT, scenario flash-sale', schema: out.orderView, links: orderLinks },
+    errors: [404, 409, 413, 422, 429],
+  });
+  registerConsolePaths(addDescribed, json);
+  buyerPaths(registry, json, errorAnswers, idempotencyKey);
+  addCataloguePaths(addDescribed, s.errorBody, errorAnswers);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
@@ -128,4 +373,9 @@ function buyerPaths(registry: OpenAPIRegistry, json: (schema: z.ZodType) => obje
     responses: { 201: { description: 'REQUESTED refund' }, ...errors },
   });
   add('get', '/v1/buyer/refunds/{refundId}', 'One of my refunds', asBuyer, { request: { params: z.object({ refundId: z.string() }) } });
+}
+
+/** One link per target operation, each passing the same parameters. */
+function linksTo(operationIds: string[], parameters: Record<string, string>): LinksObject {
+  return Object.fromEntries(operationIds.map((operationId) => [operationId, { operationId, parameters }]));
 }

@@ -3,7 +3,8 @@ import './schemas'; // extends zod with .openapi()
 
 /** Request schemas of the delivery guarantees: webhooks, accounting, versioned order edits. */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** A calendar day PostgreSQL can hold: YYYY-MM-DD, a real date, year 0001 or later. */
+const day = z.iso.date('a date as YYYY-MM-DD').refine((d) => !d.startsWith('0000'), 'a year from 0001 on');
 
 export const webhookEndpointBody = z
   .strictObject({
@@ -35,6 +36,6 @@ export const trackingBody = z
   .strictObject({
     trackingNo: z.string().min(1).max(64),
     /** The order version the caller read; another change since then is a 409 VERSION_CONFLICT. */
-    expectedVersion: z.number().int().min(1),
+    expectedVersion: z.number().int().min(1).max(2_147_483_647),
   })
   .openapi('TrackingUpdate');

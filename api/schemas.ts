@@ -8,7 +8,15 @@ extendZodWithOpenApi(z);
  * generate the OpenAPI document, so the two cannot drift apart.
  */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const money = z.number().int().min(0);
+/**
+ * The column limits, said once so the document says them too: money is a BIGINT of fen,
+ * capped far below its range so that an order's sums (50 lines of 999 units) stay exact
+ * and inside it; unit counts are INTEGER columns.
+ */
+export const MAX_MONEY = 1_000_000_000_000;
+export const MAX_UNITS = 1_000_000_000;
+const money = z.number().int().min(0).max(MAX_MONEY);
+const units = z.number().int().min(0).max(MAX_UNITS);
 
 export const createOrderBody = z
   .strictObject({
@@ -73,7 +81,7 @@ export const adminSkuBody = z
     title: z.string().min(1).max(200),
     productType: z.string().min(1).max(32),
     price: money,
-    stock: z.number().int().min(0),
+    stock: units,
     attributes: z.record(z.string(), z.unknown()).default({}),
   })
   .openapi('AdminSku');
@@ -81,9 +89,9 @@ export const adminSkuBody = z
 export const adminCouponBody = z
   .strictObject({
     code: id,
-    amountOff: z.number().int().min(1),
+    amountOff: money.min(1),
     minSpend: money.default(0),
-    quantity: z.number().int().min(0),
+    quantity: units,
     bizIds: z.array(id).min(1),
   })
   .openapi('AdminCoupon');

@@ -12,7 +12,9 @@ export function parse<T>(schema: z.ZodType<T>, data: unknown, where: 'body' | 'q
     }
     return [{ field: base || where, message: issue.message }];
   });
-  return throwIt(badRequest(`the request ${where} is invalid`, details));
+  // One detail per field: a value can break several rules at once (not an integer and too large).
+  const firstPerField = details.filter((d, i) => details.findIndex((e) => e.field === d.field) === i);
+  return throwIt(badRequest(`the request ${where} is invalid`, firstPerField));
 }
 
 function throwIt(err: Error): never {
