@@ -1,7 +1,8 @@
+import type { Knex } from 'knex';
+import { orderPage } from '../../platform/repositories/order-pages';
 import { Router, type Request } from 'express';
-import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
 import { businessRule, notFound } from '../../platform/errors/app-error';
-import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
+import { orderView, type OrderRow } from '../../platform/repositories/orders';
 import { refundView } from '../../platform/repositories/refunds';
 import { authenticateBuyer, type BuyerApi } from '../buyer-auth';
 import type { AppDeps } from '../deps';
@@ -39,16 +40,11 @@ export function buyerOrderRoutes(deps: AppDeps, api: BuyerApi): Router {
   r.get('/v1/buyer/orders', async (req, res) => {
     const { buyerId } = await authenticateBuyer(api, req);
     const q = parse(b.buyerOrdersQuery, req.query, 'query');
-    const query = db<OrderRow>('orders').where('user_id', buyerId).whereNotIn('status', INVISIBLE_STATUSES as string[]).orderBy('order_id', 'desc').limit(q.limit + 1);
-    if (q.status) query.where('status', q.status);
-    if (q.cursor) query.where('order_id', '<', q.cursor);
-    const rows = await query;
-    const page = rows.slice(0, q.limit);
-    const items = await db('order_items').whereIn('order_id', page.map((o) => o.order_id)).orderBy('line_no');
-    res.json({
-      items: page.map((o) => toView(o, items.filter((i) => i.order_id === o.order_id))),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].order_id : null,
-    });
+    const narrow = (query: Knex.QueryBuilder<OrderRow>) => {
+      query.where('user_id', buyerId);
+      if (q.status) query.where('status', q.status);
+    };
+    res.json(await orderPage(db, { limit: q.limit, cursor: q.cursor, narrow }));
   });
 
   r.get('/v1/buyer/orders/:orderId', async (req, res) => {

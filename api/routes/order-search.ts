@@ -1,7 +1,8 @@
+import type { Knex } from 'knex';
+import { orderPage } from '../../platform/repositories/order-pages';
 import { Router } from 'express';
-import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
 import { notFound } from '../../platform/errors/app-error';
-import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
+import { orderView, type OrderRow } from '../../platform/repositories/orders';
 import { refundView } from '../../platform/repositories/refunds';
 import { deliveryView } from '../../platform/webhooks/views';
 import { assertTenant, principalOf } from '../auth';
@@ -23,20 +24,14 @@ export function orderSearchRoutes({ db, temporal }: AppDeps): Router {
   r.get('/v1/search/orders', async (req, res) => {
     const q = parse(s.orderSearchQuery, req.query, 'query');
     const p = principalOf(req);
-    const query = db<OrderRow>('orders').whereNotIn('status', INVISIBLE_STATUSES as string[]).orderBy('order_id', 'desc').limit(q.limit + 1);
-    if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
-    const equal = { order_id: q.orderId, user_id: q.userId, biz_id: q.bizId, scenario: q.scenario, status: q.status, payment_status: q.paymentStatus, fulfillment_status: q.fulfillmentStatus, refund_status: q.refundStatus };
-    for (const [column, value] of Object.entries(equal)) if (value !== undefined) query.where(column, value);
-    if (q.from) query.where('created_at', '>=', q.from);
-    if (q.to) query.where('created_at', '<', q.to);
-    if (q.cursor) query.where('order_id', '<', q.cursor);
-    const rows = await query;
-    const page = rows.slice(0, q.limit);
-    const items = await db('order_items').whereIn('order_id', page.map((o) => o.order_id)).orderBy('line_no');
-    res.json({
-      items: page.map((o) => toView(o, items.filter((i) => i.order_id === o.order_id))),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].order_id : null,
-    });
+    const narrow = (query: Knex.QueryBuilder<OrderRow>) => {
+      if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
+      const equal = { order_id: q.orderId, user_id: q.userId, biz_id: q.bizId, scenario: q.scenario, status: q.status, payment_status: q.paymentStatus, fulfillment_status: q.fulfillmentStatus, refund_status: q.refundStatus };
+      for (const [column, value] of Object.entries(equal)) if (value !== undefined) query.where(column, value);
+      if (q.from) query.where('created_at', '>=', q.from);
+      if (q.to) query.where('created_at', '<', q.to);
+    };
+    res.json(await orderPage(db, { limit: q.limit, cursor: q.cursor, narrow }));
   });
 
   r.get('/v1/orders/:orderId/details', async (req, res) => {

@@ -1,7 +1,8 @@
+import type { Knex } from 'knex';
+import { orderPage } from '../../platform/repositories/order-pages';
 import { Router, type Request } from 'express';
-import { INVISIBLE_STATUSES } from '../../platform/domain/order-status';
 import { AppError, notFound } from '../../platform/errors/app-error';
-import { orderView, toView, type OrderRow } from '../../platform/repositories/orders';
+import { orderView, type OrderRow } from '../../platform/repositories/orders';
 import { assertTenant, principalOf } from '../auth';
 import { createOrder, orderCommands, runOrderCommand, type OrderCommand } from '../order-commands';
 import type { AppDeps } from '../deps';
@@ -35,19 +36,13 @@ export function orderRoutes(deps: AppDeps): Router {
   r.get('/v1/orders', async (req, res) => {
     const q = parse(s.listOrdersQuery, req.query, 'query');
     const p = principalOf(req);
-    const query = db<OrderRow>('orders').whereNotIn('status', INVISIBLE_STATUSES as string[]).orderBy('order_id', 'desc').limit(q.limit + 1);
-    if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
-    if (q.bizId) query.where('biz_id', q.bizId);
-    if (q.status) query.where('status', q.status);
-    if (q.userId) query.where('user_id', q.userId);
-    if (q.cursor) query.where('order_id', '<', q.cursor);
-    const rows = await query;
-    const page = rows.slice(0, q.limit);
-    const items = await db('order_items').whereIn('order_id', page.map((o) => o.order_id)).orderBy('line_no');
-    res.json({
-      items: page.map((o) => toView(o, items.filter((i) => i.order_id === o.order_id))),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].order_id : null,
-    });
+    const narrow = (query: Knex.QueryBuilder<OrderRow>) => {
+      if (p.role !== 'operator') query.whereIn('biz_id', p.bizIds);
+      if (q.bizId) query.where('biz_id', q.bizId);
+      if (q.status) query.where('status', q.status);
+      if (q.userId) query.where('user_id', q.userId);
+    };
+    res.json(await orderPage(db, { limit: q.limit, cursor: q.cursor, narrow }));
   });
 
   r.get('/v1/orders/:orderId', async (req, res) => {
