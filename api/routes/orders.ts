@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { orderSetupOf } from '../../platform/config/platform-config';
 import type { OrderWorkflowInput } from '../../platform/domain/flow';
+import { paymentMethodRefusal } from '../../platform/domain/payment-methods';
 import { INVISIBLE_STATUSES, isFinal } from '../../platform/domain/order-status';
 import { AppError, notFound } from '../../platform/errors/app-error';
 import { newId } from '../../platform/ids';
@@ -39,10 +40,14 @@ export function orderRoutes(deps: AppDeps): Router {
         throw new AppError(403, 'FORBIDDEN', `this key does not serve the ${identity.bizId} business line`);
       }
       const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
+      const setup = orderSetupOf(config, bizIdentity);
+      // A method named at create is checked then, by the rule payment applies: nothing is held for an order that could never be paid.
+      const notAllowed = body.payment && paymentMethodRefusal(identity.bizId, setup.config, body.payment.method);
+      if (notAllowed) throw new AppError(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed, [{ field: 'payment.method', message: 'not allowed for this business line' }]);
       const input: OrderWorkflowInput = {
         orderId,
         payOrderId: `pay-${orderId.slice(4)}`,
-        ...orderSetupOf(config, bizIdentity),
+        ...setup,
         request: { ...body, scene: body.scene },
       };
       await orders.create(input);

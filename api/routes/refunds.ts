@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
-import { notFound } from '../../platform/errors/app-error';
+import { invalidState, notFound } from '../../platform/errors/app-error';
 import { newId } from '../../platform/ids';
 import { orderView } from '../../platform/repositories/orders';
 import { refundView } from '../../platform/repositories/refunds';
 import * as msg from '../../workflows/messages';
 import { assertTenant } from '../auth';
+import { OrderFinalError } from '../order-client';
 import type { AppDeps } from '../deps';
 import { idempotent } from '../idempotency';
 import * as s from '../schemas';
@@ -28,7 +29,13 @@ export function refundRoutes({ db, orders }: AppDeps): Router {
     assertTenant(req, view.bizId, `order ${orderId}`);
     const body = parse(s.refundBody, req.body);
     const result = await idempotent(db, req, `POST /v1/orders/${orderId}/refunds`, () => newId('rf'), async (refundId) => {
-      await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
+      try {
+        await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
+      } catch (err) {
+        // A completed order's workflow ends with its after-sale window: it takes no request any more.
+        if (err instanceof OrderFinalError && view.status === 'COMPLETED') throw invalidState(`the after-sale window of order ${orderId} has ended; it takes no refund request`);
+        throw err;
+      }
       return { status: 201, body: refundView(await db('refunds').where({ refund_id: refundId }).first()) };
     });
     res.status(result.status).json(result.body);
