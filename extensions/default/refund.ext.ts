@@ -2,7 +2,7 @@ import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { RefundRequest } from '../../platform/domain/flow';
-import { statusAfterFullRefund } from '../../platform/domain/order-status';
+import { isRefundable, statusAfterFullRefund } from '../../platform/domain/order-status';
 import { businessRule, invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, lockOrder } from '../../platform/repositories/orders';
@@ -22,6 +22,8 @@ export class DefaultRefundExt implements RefundExtPt {
     return this.db.transaction(async (trx) => {
       if (await trx('refunds').where({ refund_id: req.refundId }).first('refund_id')) return { detail: 'already requested' };
       const order = await lockOrder(trx, ref.orderId);
+      // The workflow decides the after-sale window (in workflow time); the row still refuses a status no refund fits.
+      if (!isRefundable(order.status, true)) throw invalidState(`order ${ref.orderId} is ${order.status}: it takes no refund request`);
       const pending = await trx('refunds').where({ order_id: ref.orderId, status: 'REQUESTED' }).first('refund_id');
       if (pending) throw invalidState(`refund ${pending.refund_id} of this order is still pending`);
       const rows = await trx('order_items').where({ order_id: ref.orderId });
