@@ -2,11 +2,13 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Db } from '../platform/db/knex';
 import type { OrderView } from '../platform/repositories/orders';
+import { AppError } from '../platform/errors/app-error';
+import { isWorkflowNotFound } from '../platform/orders/workflow-state';
 import type { OrderClient } from './order-client';
 
 interface HistoryEvent {
   at: string;
-  kind: 'STEP_COMPLETED' | 'STEP_FAILED' | 'COMPENSATED' | 'SIGNAL' | 'STATUS_CHANGED';
+  kind: 'STEP_COMPLETED' | 'STEP_FAILED' | 'COMPENSATED' | 'SIGNAL' | 'STATUS_CHANGED' | 'TIMER';
   step: string | null;
   extension: string | null;
   detail: string;
@@ -22,8 +24,10 @@ export async function buildHistory(db: Db, orders: OrderClient, order: OrderView
   try {
     const history = await orders.history(order.orderId);
     events.push(...fromWorkflowHistory(history.events ?? []));
-  } catch {
-    // The workflow history may have been archived; the status log below still tells the story.
+  } catch (err) {
+    // A workflow past its retention is gone for good: the status log below still tells the story.
+    // Any other failure would silently drop the steps, so the caller gets an error instead.
+    if (!isWorkflowNotFound(err)) throw new AppError(503, 'TEMPORAL_UNAVAILABLE', `the order's workflow history cannot be read now: ${(err as Error)?.message ?? err}`);
   }
   const log = await db('order_status_log').where({ order_id: order.orderId }).orderBy('id');
   for (const row of log) {
@@ -41,9 +45,24 @@ export async function buildHistory(db: Db, orders: OrderClient, order: OrderView
 
 function fromWorkflowHistory(events: temporal.api.history.v1.IHistoryEvent[]): HistoryEvent[] {
   const scheduled = new Map<string, { step: string; phase: string; useCase: string }>();
+  const timers = new Map<string, string>();
   const out: HistoryEvent[] = [];
   for (const e of events) {
     const at = timeOf(e);
+    // Only timers the workflow named (the after-sale window) are shown; the others are waits inside conditions.
+    const timer = e.timerStartedEventAttributes;
+    const summary = decode(e.userMetadata?.summary ?? undefined);
+    if (timer && typeof summary === 'string') {
+      timers.set(timer.timerId ?? '', summary);
+      const ms = Number(timer.startToFireTimeout?.seconds ?? 0) * 1000 + Math.floor((timer.startToFireTimeout?.nanos ?? 0) / 1e6);
+      out.push({ at, kind: 'TIMER', step: null, extension: null, detail: `${summary} opened, until ${new Date(Date.parse(at) + ms).toISOString()}` });
+      continue;
+    }
+    const fired = e.timerFiredEventAttributes;
+    if (fired && timers.has(fired.timerId ?? '')) {
+      out.push({ at, kind: 'TIMER', step: null, extension: null, detail: `${timers.get(fired.timerId ?? '')} ended` });
+      continue;
+    }
     const s = e.activityTaskScheduledEventAttributes;
     if (s) {
       const input = decode(s.input?.payloads?.[0]) as { phase?: string; useCase?: string } | undefined;

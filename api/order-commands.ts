@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { orderSetupOf } from '../platform/config/platform-config';
 import type { CreateOrderRequest, OrderWorkflowInput } from '../platform/domain/flow';
 import { isFinal } from '../platform/domain/order-status';
-import { AppError } from '../platform/errors/app-error';
+import { AppError, invalidState } from '../platform/errors/app-error';
+import { paymentMethodRefusal } from '../platform/domain/payment-methods';
 import { newId } from '../platform/ids';
 import { resolveOrderIdentity } from '../platform/identity/order-identity';
 import { orderView, type OrderView } from '../platform/repositories/orders';
@@ -32,10 +33,14 @@ export function createOrder(deps: AppDeps, req: Request, route: string, body: Cr
     const refusal = refuseLine(identity.bizId);
     if (refusal) throw refusal;
     const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
+    const setup = orderSetupOf(config, bizIdentity);
+    // A method named at create is checked then, by the rule payment applies: nothing is held for an order that could never be paid.
+    const notAllowed = body.payment && paymentMethodRefusal(identity.bizId, setup.config, body.payment.method);
+    if (notAllowed) throw new AppError(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed, [{ field: 'payment.method', message: 'not allowed for this business line' }]);
     const input: OrderWorkflowInput = {
       orderId,
       payOrderId: `pay-${orderId.slice(4)}`,
-      ...orderSetupOf(config, bizIdentity),
+      ...setup,
       request: { ...body, scene: body.scene },
     };
     await orders.create(input);
@@ -87,10 +92,17 @@ export async function runOrderCommand<B>(deps: AppDeps, view: OrderView, command
 }
 
 /** Requests a refund of an order's items under the request's Idempotency-Key. */
-export function requestRefund(deps: AppDeps, req: Request, orderId: string, body: z.infer<typeof s.refundBody>): Promise<StoredResponse> {
+export function requestRefund(deps: AppDeps, req: Request, view: OrderView, body: z.infer<typeof s.refundBody>): Promise<StoredResponse> {
   const { db, orders } = deps;
+  const orderId = view.orderId;
   return idempotent(db, req, `POST /v1/orders/${orderId}/refunds`, () => newId('rf'), async (refundId) => {
-    await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
+    try {
+      await orders.update(orderId, msg.requestRefundUpdate, { refundId, ...body });
+    } catch (err) {
+      // A completed order's workflow ends with its after-sale window: it takes no request any more.
+      if (err instanceof OrderFinalError && view.status === 'COMPLETED') throw invalidState(`the after-sale window of order ${orderId} has ended; it takes no refund request`);
+      throw err;
+    }
     return { status: 201, body: refundView(await db('refunds').where({ refund_id: refundId }).first()) };
   });
 }

@@ -1,6 +1,7 @@
-import { allHandlersFinished, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FlowArgs, OrderWorkflowInput } from '../platform/domain/flow';
 import { isCancellable, isFinal, isRefundable, type OrderStatus } from '../platform/domain/order-status';
+import { paymentMethodRefusal } from '../platform/domain/payment-methods';
 import { refusal, runAbility, runFlow, toUpdateFailure, type FlowContext, type FlowRun } from './flow-interpreter';
 import * as msg from './messages';
 import { OrderStatusKey } from './search-attributes';
@@ -18,7 +19,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let createFailure: unknown;
   let paidAttempts = 0;
   let busy = false;
-  let refundPending = false;
+  /** The refund request awaiting approval or rejection (one at a time per order). */
+  let pendingRefundId: string | undefined;
+  /** Until when (workflow time) a completed order still takes refund requests. */
+  let afterSaleUntil: number | undefined;
   const payDeadline = input.payDeadlineMs ?? Date.now() + input.config.payWindowSeconds * 1000;
   const seenFulfilmentRefs = new Set<string>();
 
@@ -58,6 +62,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const requireStatus = (allowed: boolean, what: string) => {
     if (!allowed) throw refusal(409, 'INVALID_STATE', `cannot ${what}: the order is ${status}`);
   };
+  /** A cancel or a fulfilment failure refunds everything: never while a refund request is still open beside it. */
+  const requireNoPendingRefund = (what: string) => {
+    if (pendingRefundId) throw refusal(409, 'INVALID_STATE', `cannot ${what}: refund ${pendingRefundId} of this order is pending; approve or reject it first`);
+  };
 
   setHandler(msg.statusQuery, () => status);
 
@@ -74,9 +82,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         requireStatus(false, 'pay');
       }
       if (Date.now() >= payDeadline) throw refusal(409, 'INVALID_STATE', 'the payment window has closed');
-      if (!input.config.paymentMethods.includes(method)) {
-        throw refusal(422, 'PAYMENT_METHOD_NOT_ALLOWED', `${input.identity.bizId} orders cannot be paid by ${method}`);
-      }
+      const notAllowed = paymentMethodRefusal(input.identity.bizId, input.config, method);
+      if (notAllowed) throw refusal(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed);
       paidAttempts += 1;
       // Each attempt is its own TCC transaction: a refused attempt is rolled back and a new one may follow.
       const steps = input.flows['order.pay'];
@@ -95,6 +102,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     exclusive(async () => {
       if (status === 'CANCELLED') return ack(true);
       requireStatus(isCancellable(status), 'cancel');
+      requireNoPendingRefund('cancel');
       await cancelOrder(reason, 'CANCEL');
       return ack();
     }),
@@ -105,6 +113,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (seenFulfilmentRefs.has(event.referenceId)) return ack(true);
       const allowed = { SHIPPED: status === 'PAID', DELIVERED: status === 'SHIPPED', FAILED: status === 'PAID' || status === 'SHIPPED' }[event.type];
       requireStatus(allowed, `apply ${event.type}`);
+      if (event.type === 'FAILED') requireNoPendingRefund('apply FAILED');
       const ctx = await flow('update', 'order.fulfil', `${input.orderId}:fulfil:${event.referenceId}`, { event }, 0);
       seenFulfilmentRefs.add(event.referenceId);
       if (ctx.duplicate) return ack(true);
@@ -115,13 +124,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   );
 
   const complete = (context: FlowContext, reason: string) =>
-    flow(context, 'order.confirmReceipt', `${input.orderId}:receipt`, { reason }, 0).then(() => setStatus('COMPLETED'));
+    flow(context, 'order.confirmReceipt', `${input.orderId}:receipt`, { reason }, 0).then(() => {
+      afterSaleUntil = Date.now() + input.config.afterSaleDays * DAY_MS;
+      setStatus('COMPLETED');
+    });
 
   setHandler(msg.receiptUpdate, () =>
     exclusive(async () => {
       if (status === 'COMPLETED') return ack(true);
       requireStatus(status === 'DELIVERED', 'confirm receipt');
-      if (refundPending) throw refusal(409, 'INVALID_STATE', 'a refund of this order is pending');
+      if (pendingRefundId) throw refusal(409, 'INVALID_STATE', `refund ${pendingRefundId} of this order is pending`);
       await complete('update', 'receipt confirmed by the buyer');
       return ack();
     }),
@@ -129,17 +141,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   setHandler(msg.requestRefundUpdate, (req) =>
     exclusive(async () => {
-      requireStatus(isRefundable(status), 'refund');
+      if (status === 'COMPLETED' && !(afterSaleUntil !== undefined && Date.now() < afterSaleUntil)) {
+        throw refusal(409, 'INVALID_STATE', input.config.afterSaleDays > 0
+          ? `cannot refund: the order's ${input.config.afterSaleDays}-day after-sale window has ended`
+          : `cannot refund: ${input.identity.bizId} orders have no after-sale window once completed`);
+      }
+      requireStatus(isRefundable(status, true), 'refund');
       await single('refund.create', req.refundId, { ...req });
-      refundPending = true;
+      pendingRefundId = req.refundId;
       return ack();
     }),
   );
 
   setHandler(msg.approveRefundUpdate, ({ refundId }) =>
     exclusive(async () => {
-      await flow('update', 'order.refund', refundId, { refundId }, 0);
-      refundPending = false;
+      const ctx = await flow('update', 'order.refund', refundId, { refundId }, 0);
+      if (pendingRefundId === refundId) pendingRefundId = undefined;
+      // A refund of everything paid before receipt ends the order (statusAfterFullRefund).
+      if (ctx.orderStatus && ctx.orderStatus !== status) setStatus(ctx.orderStatus as OrderStatus);
       return ack();
     }),
   );
@@ -147,7 +166,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(msg.rejectRefundUpdate, ({ refundId }) =>
     exclusive(async () => {
       await single('refund.reject', refundId, { refundId });
-      refundPending = false;
+      if (pendingRefundId === refundId) pendingRefundId = undefined;
       return ack();
     }),
   );
@@ -158,7 +177,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     setStatus('PENDING_PAYMENT');
   } catch (err) {
     createFailure = toUpdateFailure(err);
-    status = 'VOIDED';
+    // Also on the search attribute, so `OrderStatus='CREATING'` lists only orders still being created.
+    setStatus('VOIDED');
     await condition(allHandlersFinished);
     return status;
   }
@@ -180,14 +200,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const moved = await condition(() => status !== 'DELIVERED', input.config.autoReceiptDays * DAY_MS);
       if (!moved) {
         await exclusive(async () => {
-          if (status === 'DELIVERED' && !refundPending) await complete('body', `completed automatically ${input.config.autoReceiptDays} day(s) after delivery`);
+          if (status === 'DELIVERED' && !pendingRefundId) await complete('body', `completed automatically ${input.config.autoReceiptDays} day(s) after delivery`);
         });
-        if (status === 'DELIVERED') await condition(() => !refundPending || status !== 'DELIVERED');
+        if (status === 'DELIVERED') await condition(() => !pendingRefundId || status !== 'DELIVERED');
       }
     } else {
       const current = status;
       await condition(() => status !== current);
     }
+  }
+  // ---- after-sale: a completed order takes refund requests until its window ends ----
+  if (status === 'COMPLETED' && afterSaleUntil !== undefined && afterSaleUntil > Date.now()) {
+    await sleep(afterSaleUntil - Date.now(), { summary: `after-sale window (${input.config.afterSaleDays} day(s))` });
+    // A request accepted inside the window is settled before the workflow ends.
+    await condition(() => !pendingRefundId && !busy);
   }
   await condition(() => allHandlersFinished() && !busy);
   return status;

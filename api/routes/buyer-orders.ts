@@ -64,7 +64,7 @@ export function buyerOrderRoutes(deps: AppDeps, api: BuyerApi): Router {
   r.post('/v1/buyer/orders/:orderId/refunds', async (req, res) => {
     const view = await myOrder(req);
     const body = parse(s.refundBody, req.body);
-    const result = await requestRefund(deps, req, view.orderId, body);
+    const result = await requestRefund(deps, req, view, body);
     res.status(result.status).json(result.body);
   });
 

@@ -27,7 +27,7 @@ export function refundRoutes(deps: AppDeps): Router {
     if (!view) throw notFound(`order ${orderId}`);
     assertTenant(req, view.bizId, `order ${orderId}`);
     const body = parse(s.refundBody, req.body);
-    const result = await requestRefund(deps, req, orderId, body);
+    const result = await requestRefund(deps, req, view, body);
     res.status(result.status).json(result.body);
   });
 

@@ -63,9 +63,11 @@ export class DefaultInventoryExt implements InventoryExtPt {
     });
   }
 
-  async restock(_order: OrderRef, refundId: string, call: StepCall): Promise<StepOutcome> {
+  async restock(order: OrderRef, refundId: string, call: StepCall): Promise<StepOutcome> {
     const refund = await this.db('refunds').where({ refund_id: refundId }).first();
-    if (!refund?.return_goods) return { detail: 'goods not returned: stock unchanged' };
+    // Units refunded before shipment never left the warehouse: they go back on the shelf as returned goods do.
+    const shipped = (await this.db('orders').where({ order_id: order.orderId }).first('fulfillment_status'))?.fulfillment_status !== 'NONE';
+    if (!refund || (!refund.return_goods && shipped)) return { detail: 'goods not returned: stock unchanged' };
     return this.db.transaction(async (trx) => {
       const items: { orderItemId: string; quantity: number }[] = refund.items;
       const rows = await trx('order_items').whereIn('order_item_id', items.map((i) => i.orderItemId));

@@ -2,6 +2,7 @@ import { inject } from 'inversify';
 import type { Db } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import type { RefundRequest } from '../../platform/domain/flow';
+import { isRefundable, statusAfterFullRefund } from '../../platform/domain/order-status';
 import { businessRule, invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { changeOrder, lockOrder } from '../../platform/repositories/orders';
@@ -21,6 +22,8 @@ export class DefaultRefundExt implements RefundExtPt {
     return this.db.transaction(async (trx) => {
       if (await trx('refunds').where({ refund_id: req.refundId }).first('refund_id')) return { detail: 'already requested' };
       const order = await lockOrder(trx, ref.orderId);
+      // The workflow decides the after-sale window (in workflow time); the row still refuses a status no refund fits.
+      if (!isRefundable(order.status, true)) throw invalidState(`order ${ref.orderId} is ${order.status}: it takes no refund request`);
       const pending = await trx('refunds').where({ order_id: ref.orderId, status: 'REQUESTED' }).first('refund_id');
       if (pending) throw invalidState(`refund ${pending.refund_id} of this order is still pending`);
       const rows = await trx('order_items').where({ order_id: ref.orderId });
@@ -69,12 +72,16 @@ export class DefaultRefundExt implements RefundExtPt {
     return this.db.transaction(async (trx) => {
       const order = await lockOrder(trx, ref.orderId);
       const refund = await trx('refunds').where({ refund_id: refundId }).forUpdate().first();
-      if (refund.status === 'REFUNDED') return { detail: 'already refunded' };
+      if (refund.status === 'REFUNDED') return { output: { orderStatus: order.status }, detail: 'already refunded' };
       await applyToItems(trx, refund.items as RefundLine[]);
       await trx('refunds').where({ refund_id: refundId }).update({ status: 'REFUNDED', updated_at: trx.fn.now() });
-      const status = order.refunded_amount >= order.paid_amount ? 'FULL' : 'PARTIAL';
-      await changeOrder(trx, ref.orderId, { refund_status: status }, { reason: `refund ${refundId} paid`, event: 'RefundCompleted', eventPayload: { refundId, amount: Number(refund.amount) } });
-      return { detail: `refund ${refundId} of ${refund.amount} completed` };
+      const full = order.refunded_amount >= order.paid_amount;
+      await changeOrder(trx, ref.orderId, { refund_status: full ? 'FULL' : 'PARTIAL' }, { reason: `refund ${refundId} paid`, event: 'RefundCompleted', eventPayload: { refundId, amount: Number(refund.amount) } });
+      const orderStatus = full ? statusAfterFullRefund(order.status) : order.status;
+      if (orderStatus !== order.status) {
+        await changeOrder(trx, ref.orderId, { status: orderStatus }, { reason: `refund ${refundId} paid back everything`, event: 'OrderCancelled' });
+      }
+      return { output: { orderStatus }, detail: `refund ${refundId} of ${refund.amount} completed${orderStatus !== order.status ? `; order ${orderStatus}` : ''}` };
     });
   }
 }

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../../platform/db/knex';
 import { TYPES } from '../../platform/db/tokens';
 import { businessRule } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
-import { appendEvent } from '../../platform/repositories/outbox';
+import { changeOrder } from '../../platform/repositories/orders';
 import { DefaultFulfilmentExt, type FulfilmentEvent } from '../default/fulfilment.ext';
 import { FulfilmentExtPt, type OrderRef } from '../../extension-points';
 
@@ -34,8 +34,7 @@ export class StoreDeliveryExt extends DefaultFulfilmentExt {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await trx('store_deliveries').insert({ order_id: orderId, store_id: storeId, verification_code: code, status: 'READY' });
     const note = { at: new Date().toISOString(), kind: 'STORE_PICKUP_READY', storeId, verificationCode: code };
-    await trx('orders').where({ order_id: orderId }).update({ notes: trx.raw('notes || ?::jsonb', [JSON.stringify([note])]) });
-    await appendEvent(trx, 'order', orderId, 'StorePickupReady', { orderId, storeId, verificationCode: code });
+    await changeOrder(trx, orderId, {}, { reason: `car ready at store ${storeId}`, note, event: 'StorePickupReady', eventPayload: { storeId, verificationCode: code } });
     return `car ready at store ${storeId}; verification code issued to the buyer`;
   }
 

@@ -12,6 +12,8 @@ export const bizConfigSchema = z.strictObject({
   couponsAllowed: z.boolean(),
   paymentMethods: z.array(z.enum(['balance', 'channel', 'points'])).min(1),
   autoReceiptDays: z.number().min(0),
+  /** Days after completion during which a refund may still be requested (returns); 0 = none. */
+  afterSaleDays: z.number().min(0),
   leadPushOnPayment: z.boolean(),
   /** Share of the price paid online (new cars: the deposit); 1 = in full. */
   depositRatio: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the full price)'),

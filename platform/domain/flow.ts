@@ -27,6 +27,8 @@ export interface BizConfig {
   couponsAllowed: boolean;
   paymentMethods: string[];
   autoReceiptDays: number;
+  /** Days after completion during which a refund may still be requested; 0 = none. */
+  afterSaleDays: number;
   leadPushOnPayment: boolean;
   depositRatio: number;
   perUserLimit?: number;
@@ -115,6 +117,8 @@ export interface FlowOutputs {
   confirmationNo?: string | null;
   /** refund.create */
   amount?: number;
+  /** refund.complete: the order's status once the refund is paid (a full refund before receipt ends it). */
+  orderStatus?: string;
 }
 
 /** What an ability activity receives. `xid` keys its TCC fence rows. */

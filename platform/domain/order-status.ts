@@ -24,9 +24,11 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING_PAYMENT: ['PAID', 'CLOSED', 'CANCELLED'],
   // PAID → CANCELLED: cancel by request or a warehouse failure, both refund in full.
   PAID: ['SHIPPED', 'CANCELLED'],
-  // SHIPPED → CANCELLED: only when fulfilment fails after shipment (lost parcel); refunds in full.
+  // SHIPPED → CANCELLED: fulfilment fails after shipment (lost parcel), refunding in full,
+  // or a refund pays back everything paid.
   SHIPPED: ['DELIVERED', 'CANCELLED'],
-  DELIVERED: ['COMPLETED'],
+  // DELIVERED → CANCELLED: a refund pays back everything paid before receipt.
+  DELIVERED: ['COMPLETED', 'CANCELLED'],
   COMPLETED: [],
   CLOSED: [],
   CANCELLED: [],
@@ -48,7 +50,20 @@ export function isCancellable(status: OrderStatus): boolean {
   return status === 'PENDING_PAYMENT' || status === 'PAID';
 }
 
-/** Statuses in which a paid order may be (partly) refunded on request. */
-export function isRefundable(status: OrderStatus): boolean {
-  return status === 'PAID' || status === 'SHIPPED' || status === 'DELIVERED';
+/**
+ * Whether a paid order may be (partly) refunded on request: before receipt, and after it
+ * while the line's after-sale window (`afterSaleDays`) is open.
+ */
+export function isRefundable(status: OrderStatus, afterSaleOpen = false): boolean {
+  return status === 'PAID' || status === 'SHIPPED' || status === 'DELIVERED' || (status === 'COMPLETED' && afterSaleOpen);
+}
+
+/**
+ * The status an order ends in once a refund has paid back everything paid: an order not
+ * yet completed is over (`CANCELLED`, with paymentStatus `REFUNDED` and refundStatus
+ * `FULL`), so nothing ships, arrives or completes for money returned; a completed order
+ * stays `COMPLETED`.
+ */
+export function statusAfterFullRefund(status: OrderStatus): OrderStatus {
+  return status === 'PAID' || status === 'SHIPPED' || status === 'DELIVERED' ? 'CANCELLED' : status;
 }

@@ -2,7 +2,7 @@ import { orderSetupOf, type PlatformConfig } from '../config/platform-config';
 import type { AbilityInput, AbilityResult, OrderWorkflowInput } from '../domain/flow';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import { appendEvent } from '../repositories/outbox';
+import { changeOrder } from '../repositories/orders';
 
 /**
  * Orders whose workflow is gone. An order awaiting payment holds stock and coupons until
@@ -83,8 +83,7 @@ async function closeOrphan(deps: OrphanScanDeps, order: { order_id: string; pay_
   }
   await deps.db.transaction(async (trx) => {
     const note = { at: new Date().toISOString(), kind: 'ORPHAN_CLOSED', workflowStatus: state.status, steps };
-    await trx('orders').where({ order_id: order.order_id }).update({ notes: trx.raw('notes || ?::jsonb', [JSON.stringify([note])]), updated_at: trx.fn.now() });
-    await appendEvent(trx, 'order', order.order_id, 'OrphanedOrderClosed', { orderId: order.order_id, ...note });
+    await changeOrder(trx, order.order_id, {}, { reason: 'orphaned order closed', note, event: 'OrphanedOrderClosed', eventPayload: note });
   });
   deps.log?.warn({ orderId: order.order_id, workflowStatus: state.status, steps }, 'closed an orphaned order');
   return { orderId: order.order_id, workflowStatus: state.status, steps };

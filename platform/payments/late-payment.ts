@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex';
 import { newId } from '../ids';
 import { channelAccountId, ensureAccount, post } from '../repositories/accounts';
-import { appendEvent } from '../repositories/outbox';
+import { changeOrder } from '../repositories/orders';
 import { fenced } from '../tcc/fence';
 
 export const SUSPENSE_ACCOUNT = 'platform:suspense';
@@ -29,8 +29,7 @@ export async function refundUnusablePayment(db: Db, n: { payOrderId: string; cha
       ]);
       const note = { at: new Date().toISOString(), kind: 'UNUSABLE_PAYMENT_REFUNDED', channelTxnId: n.channelTxnId, amount: n.amount, reason: why };
       for (const o of orders) {
-        await trx('orders').where({ order_id: o.order_id }).update({ notes: trx.raw('notes || ?::jsonb', [JSON.stringify([note])]), updated_at: trx.fn.now() });
-        await appendEvent(trx, 'order', o.order_id, 'UnusablePaymentRefunded', { orderId: o.order_id, ...note });
+        await changeOrder(trx, o.order_id, {}, { reason: why, note, event: 'UnusablePaymentRefunded', eventPayload: note });
       }
       if (orders[0]) {
         await trx('refunds').insert({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../db/knex';
 import type { BizIdentity } from '../domain/identity';
-import { canTransition, INVISIBLE_STATUSES, type OrderStatus } from '../domain/order-status';
+import { canTransition, INVISIBLE_STATUSES, isFinal, type OrderStatus } from '../domain/order-status';
 import type { PricedOrder } from '../domain/pricing';
 import { invalidState, notFound, versionConflict } from '../errors/app-error';
 import { newId } from '../ids';
@@ -65,7 +65,14 @@ export async function changeOrder(
   trx: Tx,
   orderId: string,
   change: OrderChange,
-  opts: { reason: string; event?: string; expectedVersion?: number; eventPayload?: Record<string, unknown> },
+  opts: {
+    reason: string;
+    event?: string;
+    expectedVersion?: number;
+    eventPayload?: Record<string, unknown>;
+    /** Appended to the order's notes, logged (field `note`, its `kind`) and versioned like any other change. */
+    note?: { kind: string } & Record<string, unknown>;
+  },
 ): Promise<OrderRow> {
   const current = await lockOrder(trx, orderId);
   if (opts.expectedVersion !== undefined && current.version !== opts.expectedVersion) {
@@ -74,10 +81,20 @@ export async function changeOrder(
   if (change.status && change.status !== current.status && !canTransition(current.status, change.status)) {
     throw invalidState(`order ${orderId} cannot go from ${current.status} to ${change.status}`);
   }
+  if (change.status && change.status !== current.status && isFinal(change.status)) {
+    // An order never ends with a refund request still open beside it (its money would be returned twice or never).
+    const pending = await trx('refunds').where({ order_id: orderId, status: 'REQUESTED' }).first('refund_id');
+    if (pending) throw invalidState(`order ${orderId} cannot become ${change.status}: refund ${pending.refund_id} is pending`);
+  }
   const version = current.version + 1;
   const [updated] = await trx<OrderRow>('orders')
     .where({ order_id: orderId })
-    .update({ ...change, version, updated_at: trx.fn.now() } as unknown as Partial<OrderRow>)
+    .update({
+      ...change,
+      ...(opts.note ? { notes: trx.raw('notes || ?::jsonb', [JSON.stringify([opts.note])]) } : {}),
+      version,
+      updated_at: trx.fn.now(),
+    } as unknown as Partial<OrderRow>)
     .returning('*');
   const logs = STATUS_FIELDS.filter((f) => change[f] !== undefined && change[f] !== current[f]).map((field) => ({
     order_id: orderId,
@@ -87,6 +104,7 @@ export async function changeOrder(
     version,
     reason: opts.reason,
   }));
+  if (opts.note) logs.push({ order_id: orderId, field: 'note', from_value: null as unknown as string, to_value: opts.note.kind, version, reason: opts.reason });
   if (logs.length > 0) await trx('order_status_log').insert(logs);
   if (opts.event) {
     await appendEvent(trx, 'order', orderId, opts.event, {

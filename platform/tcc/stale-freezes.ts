@@ -2,8 +2,7 @@ import type { Db, Tx } from '../db/knex';
 import { invalidState } from '../errors/app-error';
 import type { Logger } from '../logger';
 import { post } from '../repositories/accounts';
-import { lockOrder } from '../repositories/orders';
-import { appendEvent } from '../repositories/outbox';
+import { changeOrder, lockOrder } from '../repositories/orders';
 import { fenced } from './fence';
 
 /**
@@ -91,8 +90,7 @@ async function releaseOne(trx: Tx, xid: string, spec: FreezeBranch): Promise<Rel
     }
     if (orderId) {
       const note = { at: new Date().toISOString(), kind: 'STALE_FREEZE_RELEASED', xid, branch: spec.branch, amount };
-      await trx('orders').where({ order_id: orderId }).update({ notes: trx.raw('notes || ?::jsonb', [JSON.stringify([note])]), updated_at: trx.fn.now() });
-      await appendEvent(trx, 'order', orderId, 'StaleFreezeReleased', { orderId, ...note });
+      await changeOrder(trx, orderId, {}, { reason: 'stale payment freeze released', note, event: 'StaleFreezeReleased', eventPayload: note });
     }
   });
   return outcome.applied ? { xid, branch: spec.branch, orderId, amount } : undefined;

@@ -53,6 +53,14 @@ describe('new cars', () => {
     expect(ready.body.status).toBe('SHIPPED');
     const note = ready.body.notes.find((n: any) => n.kind === 'STORE_PICKUP_READY');
     expect(note).toMatchObject({ storeId: STORE.storeId, verificationCode: expect.stringMatching(/^\d{6}$/) });
+    // The note is an order write like any other: versioned and in the status log.
+    expect(ready.body.version).toBe(paid.body.version + 2);
+    const logged = await database()('order_status_log').where({ order_id: order.orderId }).where('version', '>', paid.body.version).orderBy('id').select('version', 'field', 'to_value');
+    expect(logged).toEqual([
+      { version: paid.body.version + 1, field: 'note', to_value: 'STORE_PICKUP_READY' },
+      { version: paid.body.version + 2, field: 'status', to_value: 'SHIPPED' },
+      { version: paid.body.version + 2, field: 'fulfillmentStatus', to_value: 'SHIPPED' },
+    ]);
 
     // Once the car is at the store the deposit is no longer refunded by a cancel.
     const late = await post(`/v1/orders/${order.orderId}/cancel`, { reason: 'too late' }, KEYS.newCar);

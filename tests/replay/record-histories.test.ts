@@ -60,7 +60,25 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await fulfil(complete.orderId, 'SHIPPED', uid('wh'), { trackingNo: 'SF1' });
     await fulfil(complete.orderId, 'DELIVERED');
     await post(`/v1/orders/${complete.orderId}/receipt`, {});
-    await record('complete', complete.orderId, true);
+    // Completed, the order's workflow waits out the line's after-sale window (7 days for retail).
+    await record('complete', complete.orderId, false);
+
+    // A return inside the after-sale window (the test-quick scenario's window is seconds long), then the window ends.
+    const returned = await createdOrder({ userId, items: [{ skuId, quantity: 2 }], channel: 'test-quick' });
+    await pay(returned.orderId);
+    await fulfil(returned.orderId, 'SHIPPED');
+    await fulfil(returned.orderId, 'DELIVERED');
+    await post(`/v1/orders/${returned.orderId}/receipt`, {});
+    const rt = await call('POST', `/v1/orders/${returned.orderId}/refunds`, { body: { items: [{ orderItemId: returned.items[0].orderItemId, quantity: 1 }], reason: 'return', returnGoods: true }, idem: uid('rf') });
+    expect((await post(`/v1/refunds/${rt.body.refundId}/approve`, {})).status).toBe(200);
+    await record('refund-after-completion', returned.orderId, true);
+
+    // A refund of everything before shipment ends the order.
+    const fullRefund = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
+    await pay(fullRefund.orderId);
+    const fr = await call('POST', `/v1/orders/${fullRefund.orderId}/refunds`, { body: { items: [{ orderItemId: fullRefund.items[0].orderItemId, quantity: 1 }], reason: 'changed mind' }, idem: uid('rf') });
+    await post(`/v1/refunds/${fr.body.refundId}/approve`, {});
+    await record('full-refund-ends-order', fullRefund.orderId, true);
 
     const auto = await createdOrder({ userId, items: [{ skuId, quantity: 1 }], channel: 'test-quick' });
     await pay(auto.orderId);
@@ -95,7 +113,7 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await fulfil(refunded.orderId, 'SHIPPED');
     await fulfil(refunded.orderId, 'DELIVERED');
     await post(`/v1/orders/${refunded.orderId}/receipt`, {});
-    await record('refund-approved', refunded.orderId, true);
+    await record('refund-approved', refunded.orderId, false);
 
     const rejected = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
     await pay(rejected.orderId);

@@ -23,6 +23,8 @@ const FLOWS = [
   'fulfilment-failed',
   'refund-approved',
   'refund-rejected',
+  'refund-after-completion',
+  'full-refund-ends-order',
   'channel-payment',
   'pay-refused-then-cancel',
   'used-car-cancel-paid',

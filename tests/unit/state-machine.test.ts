@@ -1,4 +1,4 @@
-import { canTransition, isCancellable, isFinal, isRefundable, type OrderStatus } from '../../platform/domain/order-status';
+import { canTransition, isCancellable, isFinal, isRefundable, statusAfterFullRefund, type OrderStatus } from '../../platform/domain/order-status';
 
 describe('order state machine', () => {
   const admitted: [OrderStatus, OrderStatus][] = [
@@ -12,6 +12,7 @@ describe('order state machine', () => {
     ['SHIPPED', 'DELIVERED'],
     ['SHIPPED', 'CANCELLED'],
     ['DELIVERED', 'COMPLETED'],
+    ['DELIVERED', 'CANCELLED'],
   ];
 
   it.each(admitted)('admits %s → %s', (from, to) => expect(canTransition(from, to)).toBe(true));
@@ -19,8 +20,10 @@ describe('order state machine', () => {
   it.each([
     ['PENDING_PAYMENT', 'SHIPPED'],
     ['PAID', 'PENDING_PAYMENT'],
-    ['DELIVERED', 'CANCELLED'],
     ['COMPLETED', 'CANCELLED'],
+    ['CANCELLED', 'SHIPPED'],
+    ['CANCELLED', 'DELIVERED'],
+    ['CANCELLED', 'COMPLETED'],
     ['CLOSED', 'PAID'],
     ['CANCELLED', 'PAID'],
     ['VOIDED', 'PENDING_PAYMENT'],
@@ -33,5 +36,14 @@ describe('order state machine', () => {
     expect(isCancellable('SHIPPED')).toBe(false);
     expect(isRefundable('PENDING_PAYMENT')).toBe(false);
     expect(isRefundable('DELIVERED')).toBe(true);
+    expect(isRefundable('COMPLETED')).toBe(false);
+    expect(isRefundable('COMPLETED', true)).toBe(true);
+  });
+
+  it('ends an order not yet completed once a refund pays back everything', () => {
+    const statuses: OrderStatus[] = ['PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED'];
+    expect(Object.fromEntries(statuses.map((s) => [s, statusAfterFullRefund(s)]))).toEqual({ PAID: 'CANCELLED', SHIPPED: 'CANCELLED', DELIVERED: 'CANCELLED', COMPLETED: 'COMPLETED' });
+    // Every such end is a transition the state machine admits.
+    for (const s of statuses) if (statusAfterFullRefund(s) !== s) expect(canTransition(s, statusAfterFullRefund(s))).toBe(true);
   });
 });

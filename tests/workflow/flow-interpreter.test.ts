@@ -157,7 +157,44 @@ describe('flow interpreter: point of no return', () => {
   });
 });
 
+const requestRefund = (handle: WorkflowHandle, refundId: string) =>
+  outcome(handle.executeUpdate(msg.requestRefundUpdate, { args: [{ refundId, items: [{ orderItemId: 'oi-1', quantity: 1 }], reason: 'return', returnGoods: true }] }));
+const approveRefund = (handle: WorkflowHandle, refundId: string) => outcome(handle.executeUpdate(msg.approveRefundUpdate, { args: [{ refundId }] }));
+
 describe('flow interpreter: timers', () => {
+  it('takes refund requests after completion until the after-sale window ends, in workflow time', async () => {
+    const { orderId, handle, input } = await startOrder(RETAIL);
+    expect(input.config.afterSaleDays).toBe(7);
+    expect(await created(handle)).toBe('ok PENDING_PAYMENT');
+    expect(await pay(handle)).toBe('ok PAID');
+    expect(await fulfil(handle, 'SHIPPED')).toBe('ok SHIPPED');
+    expect(await fulfil(handle, 'DELIVERED')).toBe('ok DELIVERED');
+    expect(await outcome(handle.executeUpdate(msg.receiptUpdate))).toBe('ok COMPLETED');
+    const completedAt = await env.currentTimeMs();
+
+    // Six days later the window is open: a return is accepted (and left pending).
+    await env.sleep(6 * DAY_MS);
+    expect(await requestRefund(handle, `${orderId}-rf-1`)).toBe('ok COMPLETED');
+    // Two more days: the window has ended; the workflow stays only to settle the pending request.
+    await env.sleep(2 * DAY_MS);
+    expect(await requestRefund(handle, `${orderId}-rf-2`)).toBe('409 INVALID_STATE');
+    expect(await approveRefund(handle, `${orderId}-rf-1`)).toBe('ok COMPLETED');
+    expect(await handle.result()).toBe('COMPLETED');
+    expect((await env.currentTimeMs()) - completedAt).toBeGreaterThanOrEqual(input.config.afterSaleDays * DAY_MS);
+    expect(abilities.callsOf(orderId, 'order.refund')).toEqual(['refund.create', 'inventory.restock', 'payment.refund', 'refund.complete']);
+  });
+
+  it('ends a completed order at once where the line has no after-sale window', async () => {
+    const { handle, input } = await startOrder({ bizId: 'used-car', scenario: 'default' });
+    expect(input.config.afterSaleDays).toBe(0);
+    expect(await created(handle)).toBe('ok PENDING_PAYMENT');
+    expect(await pay(handle)).toBe('ok PAID');
+    expect(await fulfil(handle, 'SHIPPED')).toBe('ok SHIPPED');
+    expect(await fulfil(handle, 'DELIVERED')).toBe('ok DELIVERED');
+    expect(await outcome(handle.executeUpdate(msg.receiptUpdate))).toBe('ok COMPLETED');
+    expect(await handle.result()).toBe('COMPLETED');
+  });
+
   it('closes an unpaid order when the payment window ends, giving back what create took', async () => {
     const { orderId, handle, input } = await startOrder(RETAIL);
     expect(await created(handle)).toBe('ok PENDING_PAYMENT');
