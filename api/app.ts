@@ -13,6 +13,7 @@ import { refundRoutes } from './routes/refunds';
 import { accountingRoutes } from './routes/accounting';
 import { orderEditRoutes } from './routes/order-edits';
 import { webhookRoutes } from './routes/webhooks';
+import { httpMetrics, metricsHandler } from '../platform/metrics/http-metrics';
 
 export const BODY_LIMIT = '64kb';
 
@@ -21,6 +22,8 @@ export function createApp(deps: AppDeps, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics());
+  app.get('/metrics', metricsHandler());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
