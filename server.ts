@@ -2,7 +2,6 @@
  * Composition root of a REST server process. Stateless: run as many as needed behind
  * a load balancer, against the same Temporal and PostgreSQL.
  */
-import './platform/compile-cache';
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './api/app';

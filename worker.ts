@@ -4,7 +4,6 @@
  * the stale-freeze scanner and the orphaned-order scanner. Start as many as needed against the same Temporal and
  * PostgreSQL. FAULT_RATE (platform/faults.ts) injects transient faults for fault tests.
  */
-import './platform/compile-cache';
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
