@@ -23,9 +23,9 @@ export function workflowCode(workerDir: string): Pick<WorkerOptions, 'workflowBu
  *   finish for this long, then cancels them (their retries run elsewhere, fenced).
  * - stickyQueueScheduleToStartTimeout: an order's workflow tasks go first to the queue of
  *   the worker that holds its state; if that worker is gone (SIGKILL) the task waits this
- *   long before Temporal hands it to any worker. Our workflow tasks take milliseconds, so a
- *   live worker picks them up far sooner; a short wait bounds the stall after a crash at
- *   the cost of a history replay when a busy worker is merely slow.
+ *   long before Temporal hands it to any worker (default: the SDK's 10 s). Shorter bounds
+ *   the stall after a crash, but a busy worker that is merely slow then loses its tasks,
+ *   and updates meet a failed workflow task (docs/operations.md).
  */
 export function drainSettings(env: Pick<EnvSettings, 'WORKER_SHUTDOWN_GRACE_MS' | 'STICKY_SCHEDULE_TO_START_MS'>): Pick<WorkerOptions, 'shutdownGraceTime' | 'stickyQueueScheduleToStartTimeout'> {
   return { shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS, stickyQueueScheduleToStartTimeout: env.STICKY_SCHEDULE_TO_START_MS };
