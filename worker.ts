@@ -14,15 +14,25 @@ import { loadPlatformConfig } from './platform/config/platform-config';
 import { buildRegistry } from './platform/container';
 import { extensionModulesFromEnv, loadExtensionModules } from './platform/registry/extension-modules';
 import { createDb } from './platform/db/knex';
-import { readEnv } from './platform/env';
+import { envSettings, readEnv } from './platform/env';
 import { faultInjectorFromEnv } from './platform/faults';
 import { createLogger } from './platform/logger';
 import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/outbox/services';
 import { orderWorkflowState } from './platform/orders/workflow-state';
+import { drainSettings, workflowCode } from './platform/worker-settings';
+import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
 
 async function main() {
+  const loaded = Math.round(process.uptime() * 1000);
   const log = createLogger('worker');
   const env = readEnv();
+  const settings = envSettings();
+  // Start-up path, kept short (a replacement worker is ready in about a second): Temporal's
+  // connection opens while configuration and extensions load; nothing that the first poll
+  // does not need (the orphan scanner's client, the background services) runs before it.
+  const temporalMetricsUrl = installTemporalMetrics(settings.TEMPORAL_METRICS_PORT);
+  const connecting = NativeConnection.connect({ address: env.temporalAddress });
+  connecting.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const config = loadPlatformConfig();
   const db = createDb(env.databaseUrl);
   // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
@@ -30,25 +40,39 @@ async function main() {
   const faults = faultInjectorFromEnv((fault) => log.warn({ fault: fault.message }, 'injected fault'));
   if (faults.rate > 0) log.warn({ faultRate: faults.rate }, 'FAULT_RATE is set: activities and outbox consumers fail transiently on purpose');
   const background = backgroundSettingsFromEnv();
-  const connection = await NativeConnection.connect({ address: env.temporalAddress });
   const abilities = createAbilityActivities(registry, faults);
+  const connection = await connecting;
+  const connected = Math.round(process.uptime() * 1000);
   const worker = await Worker.create({
     connection,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    ...workflowCode(__dirname),
+    ...drainSettings(settings),
     activities: { ...abilities, ...createFlashSaleActivities(db) },
   });
-  // The orphan scanner asks Temporal whether an overdue order's workflow still runs.
-  const client = new Client({ connection: await Connection.connect({ address: env.temporalAddress }), namespace: env.temporalNamespace });
-  const orphans = { abilities, workflowState: (orderId: string) => orderWorkflowState(client, orderId), config };
-  const services = startBackgroundServices(db, background, { faults, log, orphans });
+  // Worker.run() polls at once, and stops polling on SIGINT/SIGTERM (worker.shutdown()):
+  // in-flight activities get shutdownGraceTime to finish and the sticky queue is released.
+  const running = worker.run();
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
-  console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress})`);
-  // Worker.run() stops on SIGINT/SIGTERM, letting in-flight activities finish.
-  await worker.run();
+  const ready = Math.round(process.uptime() * 1000);
+  console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress}) ${ready} ms after start: code loaded at ${loaded} ms, configured and connected at ${connected} ms`);
+
+  const metricsServer = await serveWorkerMetrics(settings.METRICS_PORT, temporalMetricsUrl).catch((err: Error) => {
+    log.error({ err, port: settings.METRICS_PORT }, 'could not serve /metrics on METRICS_PORT');
+    return undefined;
+  });
+  // The orphan scanner asks Temporal whether an overdue order's workflow still runs; its
+  // client connects when it first asks.
+  let client: Promise<Client> | undefined;
+  const temporalClient = () => (client ??= Connection.connect({ address: env.temporalAddress }).then((c) => new Client({ connection: c, namespace: env.temporalNamespace })));
+  const orphans = { abilities, workflowState: async (orderId: string) => orderWorkflowState(await temporalClient(), orderId), config };
+  const services = startBackgroundServices(db, background, { faults, log, orphans });
+
+  await running;
   await services.stop();
-  await client.connection.close();
+  metricsServer?.close();
+  await client?.then((c) => c.connection.close()).catch(() => undefined);
   await connection.close();
   await db.destroy();
   log.info('worker stopped');

@@ -6,6 +6,7 @@ import { ABILITIES, type Ability } from '../abilities';
 import type { StepOutcome } from '../extension-points';
 import { ExtensionNotFoundError, type ExtensionRegistry } from '../platform/registry/extension-registry';
 import { FenceViolation } from '../platform/tcc/fence';
+import { abilityRuns } from '../platform/metrics/instruments';
 
 export type AbilityActivity = (input: AbilityInput) => Promise<AbilityResult>;
 
@@ -22,10 +23,14 @@ export function createAbilityActivities(registry: ExtensionRegistry, faults: Fau
     ABILITIES.map((ability) => [
       ability.id,
       async (input: AbilityInput): Promise<AbilityResult> => {
+        const counted = (outcome: 'ok' | 'refused' | 'fault') => abilityRuns.inc({ ability: ability.id, phase: input.phase, outcome });
         try {
           const { extension, outcome } = await faults.around(`activity ${ability.id}`, () => runAbility(registry, ability, input));
+          counted('ok');
           return { extension, output: outcome.output, detail: outcome.detail, useCase: input.useCase, phase: input.phase };
         } catch (err) {
+          // A business refusal (an AppError) fails the step for good; anything else is retried.
+          counted(err instanceof AppError ? 'refused' : 'fault');
           throw toFailure(err);
         }
       },

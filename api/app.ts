@@ -24,6 +24,7 @@ import { consoleRoutes } from './console';
 import { dashboardRoutes } from './routes/dashboard';
 import { orderSearchRoutes } from './routes/order-search';
 import { principalRoutes } from './routes/principal';
+import { httpMetrics, metricsHandler } from '../platform/metrics/http-metrics';
 
 export const BODY_LIMIT = '64kb';
 
@@ -32,6 +33,8 @@ export function createApp(deps: AppDeps, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics());
+  app.get('/metrics', metricsHandler());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

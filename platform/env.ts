@@ -67,6 +67,13 @@ export const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt(),
   WEBHOOK_TIMEOUT_MS: positive(),
   WEBHOOK_LEASE_MS: positive(),
+  // Worker drain and crash recovery (platform/worker-settings.ts, docs/operations.md).
+  WORKER_SHUTDOWN_GRACE_MS: withDefault(positive(), 10_000),
+  STICKY_SCHEDULE_TO_START_MS: withDefault(positive(), 10_000),
+  /** The worker's /metrics listener (its own and Temporal's SDK metrics); 0 = off. */
+  METRICS_PORT: withDefault(numberIn({ min: 0, max: 65_535, integer: true }, 'a port from 0 to 65535'), 0),
+  /** Where the worker's Temporal runtime exports its SDK metrics (127.0.0.1 only; appended to METRICS_PORT's /metrics); 0 = off. */
+  TEMPORAL_METRICS_PORT: withDefault(numberIn({ min: 0, max: 65_535, integer: true }, 'a port from 0 to 65535'), 0),
   // `npm start`: where it keeps its data and which ports its embedded services take.
   DATA_DIR: textOr('data'),
   PG_PORT: withDefault(port(), 5_433),

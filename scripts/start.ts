@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEV_KEYS } from '../config/dev-keys';
 import { migrateLatest } from '../platform/db/migrate';
+import { PACKAGE_ROOT } from '../platform/package-root';
 import { envSettings } from '../platform/env';
 import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from '../platform/infra/app-processes';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/infra/embedded-postgres';
@@ -21,7 +22,7 @@ import { startTemporalDevServer, waitForTemporal, type TemporalDevServerHandle }
 import { assertPortFree, waitForHttp } from '../platform/infra/wait';
 import { seedDemoData } from './seed';
 
-const root = path.resolve(__dirname, '..');
+const root = PACKAGE_ROOT;
 const infraOnly = process.argv.includes('--infra-only');
 const log = (msg: string) => console.log(`[start] ${msg}`);
 

@@ -4,15 +4,22 @@ import type { UseCase } from '../platform/domain/identity';
 
 type Ability = (input: AbilityInput) => Promise<AbilityResult>;
 
+// Every step is a short transaction on the platform's database or one call to a partner
+// (milliseconds; seconds on a saturated host), run under a TCC fence that makes a second
+// attempt harmless. So the start-to-close timeout is sized for recovery, not for safety:
+// after a worker dies mid-step (SIGKILL), Temporal retries the step elsewhere when this
+// timeout expires, so it bounds that stall (docs/operations.md). A step that legitimately
+// takes longer is retried while its first attempt still runs; the fence row serialises them.
+const STEP_TIMEOUT = '5 seconds';
 // Forward steps: a business refusal fails at once (non-retryable); faults are retried
 // a bounded number of times so a create call cannot hang forever.
 const FORWARD = {
-  startToCloseTimeout: '10 seconds',
+  startToCloseTimeout: STEP_TIMEOUT,
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 8 },
 } as const;
 // Compensations and confirm-phase steps must eventually succeed: retried without limit.
 const MUST_SUCCEED = {
-  startToCloseTimeout: '10 seconds',
+  startToCloseTimeout: STEP_TIMEOUT,
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 } as const;
 const actions = proxyActivities<Record<string, Ability>>(FORWARD);

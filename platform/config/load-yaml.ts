@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { envSettings } from '../env';
+import { PACKAGE_ROOT } from '../package-root';
 import YAML from 'yaml';
 import type { z } from 'zod';
 
@@ -16,7 +17,7 @@ export class ConfigError extends Error {
 }
 
 export function configDir(): string {
-  return envSettings().CONFIG_DIR ?? path.resolve(__dirname, '../../config');
+  return envSettings().CONFIG_DIR ?? path.join(PACKAGE_ROOT, 'config');
 }
 
 /** Display path relative to the working directory, as an engineer would type it. */

@@ -3,26 +3,42 @@
  * launched by `npm start` and by the test harness (one place for their entry
  * points, shutdown grace periods and readiness check).
  */
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { spawnTsx, type ManagedProcess, type OutputOptions, type SpawnManagedOptions } from './processes';
+import { spawnManaged, spawnTsx, type ManagedProcess, type OutputOptions, type SpawnManagedOptions } from './processes';
 import { waitFor } from './wait';
 
-/** worker.ts prints this once it polls its task queue (after bundling the workflows with webpack). */
+/** worker.ts prints this once it polls its task queue (from sources: after bundling the workflows with webpack). */
 export const WORKER_READY_TEXT = 'worker ready';
 
 export interface AppProcessOptions extends Pick<SpawnManagedOptions, 'exitHook' | 'unref'> {
   root: string;
   env: NodeJS.ProcessEnv;
   output: OutputOptions;
+  /**
+   * `built`: plain node on dist/ (`npm run build`), the production path; `source`: the
+   * TypeScript through tsx. Default: the form this launcher itself runs in.
+   */
+  code?: AppCode;
+}
+
+export type AppCode = 'built' | 'source';
+const LAUNCHER_CODE: AppCode = __filename.endsWith('.js') ? 'built' : 'source';
+
+function spawnApp(name: string, entry: string, opts: AppProcessOptions, killAfterMs: number): ManagedProcess {
+  if ((opts.code ?? LAUNCHER_CODE) === 'built') {
+    return spawnManaged(name, process.execPath, ['--enable-source-maps', path.join(opts.root, 'dist', `${entry}.js`)], { cwd: opts.root, ...opts, killAfterMs });
+  }
+  return spawnTsx(name, opts.root, `${entry}.ts`, { ...opts, killAfterMs });
 }
 
 export function spawnWorker(opts: AppProcessOptions): ManagedProcess {
-  // Generous grace: a SIGTERMed worker finishes in-flight activities before exiting.
-  return spawnTsx('worker', opts.root, 'worker.ts', { ...opts, killAfterMs: 20_000 });
+  // More than the worker's shutdownGraceTime: a SIGTERMed worker finishes in-flight activities before exiting.
+  return spawnApp('worker', 'worker', opts, 20_000);
 }
 
 export function spawnServer(opts: AppProcessOptions): ManagedProcess {
-  return spawnTsx('server', opts.root, 'server.ts', { ...opts, killAfterMs: 10_000 });
+  return spawnApp('server', 'server', opts, 10_000);
 }
 
 export interface WorkerReadyOptions {

@@ -5,6 +5,7 @@ import { canTransition, INVISIBLE_STATUSES, isFinal, type OrderStatus } from '..
 import type { PricedOrder } from '../domain/pricing';
 import { invalidState, notFound, versionConflict } from '../errors/app-error';
 import { newId } from '../ids';
+import { onCommit, orderTransitions } from '../metrics/instruments';
 import { appendEvent } from './outbox';
 
 export interface OrderRow {
@@ -105,7 +106,15 @@ export async function changeOrder(
     reason: opts.reason,
   }));
   if (opts.note) logs.push({ order_id: orderId, field: 'note', from_value: null as unknown as string, to_value: opts.note.kind, version, reason: opts.reason });
-  if (logs.length > 0) await trx('order_status_log').insert(logs);
+  if (logs.length > 0) {
+    await trx('order_status_log').insert(logs);
+    onCommit(trx, () => {
+      for (const field of STATUS_FIELDS) {
+        if (change[field] === undefined || change[field] === current[field]) continue;
+        orderTransitions.inc({ biz_id: current.biz_id, scenario: current.scenario, field, from: String(current[field]), to: String(change[field]) });
+      }
+    });
+  }
   if (opts.event) {
     await appendEvent(trx, 'order', orderId, opts.event, {
       orderId,

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/knex';
+import { fenceOutcomes, onCommit } from '../metrics/instruments';
 
 /**
  * Seata-style TCC fence. Each branch of a distributed transaction has one row per
@@ -33,6 +34,12 @@ export class FenceViolation extends Error {
  * the fence row and the business change commit or roll back together.
  */
 export async function fenced(trx: Tx, key: FenceKey, phase: TccPhase, action: string, change: () => Promise<void>): Promise<FenceOutcome> {
+  const outcome = await decideFenced(trx, key, phase, action, change);
+  onCommit(trx, () => fenceOutcomes.inc({ phase, outcome: outcome.applied ? 'applied' : outcome.reason }));
+  return outcome;
+}
+
+async function decideFenced(trx: Tx, key: FenceKey, phase: TccPhase, action: string, change: () => Promise<void>): Promise<FenceOutcome> {
   if (phase === 'try') {
     // Insert-first: whoever inserts the row owns the try; a concurrent cancel waits on it.
     const inserted = await trx('tcc_fence')
@@ -99,11 +106,13 @@ export async function fenceTries(trx: Tx, keys: readonly FenceKey[], action: str
       .select('xid', 'branch', 'status');
     for (const r of rows) statusOf.set(idOf(r), r.status);
   }
-  return keys.map((k): FenceOutcome => {
+  const outcomes = keys.map((k): FenceOutcome => {
     if (applied.has(idOf(k))) return { applied: true };
     const status = statusOf.get(idOf(k));
     return { applied: false, reason: status === 'SUSPENDED' || status === 'ROLLED_BACK' ? 'HANGING_TRY_REFUSED' : 'DUPLICATE' };
   });
+  onCommit(trx, () => outcomes.forEach((o) => fenceOutcomes.inc({ phase: 'try', outcome: o.applied ? 'applied' : o.reason })));
+  return outcomes;
 }
 
 /** The fence's current status for a branch (undefined when nothing was recorded). */
