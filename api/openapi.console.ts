@@ -5,7 +5,7 @@ type Add = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: st
 type Json = (schema: z.ZodType) => { content: { 'application/json': { schema: z.ZodType } } };
 
 /** The operators' console's endpoints in the OpenAPI document. */
-export function registerConsolePaths(add: Add, json: Json) {
+export function registerConsolePaths(add: Add, json: Json, errors: Record<number, unknown>) {
   const thresholdParams = z.object({ bizId: z.string(), metric: z.enum(['payConversion', 'cancelRate']) });
   add('get', '/v1/dashboard', 'Orders created, paid, cancelled, closed, refunded and GMV over a period (whole hours), per business line, scenario, channel and buyer region, with a time series; a business key sees its own lines', {
     request: { query: c.dashboardQuery },
@@ -17,7 +17,10 @@ export function registerConsolePaths(add: Add, json: Json) {
   add('put', '/v1/admin/thresholds/{bizId}/{metric}', "Set a line's alert threshold: payConversion alerts below it, cancelRate above it (operator)", {
     request: { params: thresholdParams, body: json(c.thresholdBody) },
   });
-  add('delete', '/v1/admin/thresholds/{bizId}/{metric}', "Remove a line's alert threshold (operator)", { request: { params: thresholdParams } });
+  add('delete', '/v1/admin/thresholds/{bizId}/{metric}', "Remove a line's alert threshold (operator)", {
+    request: { params: thresholdParams },
+    responses: { 204: { description: 'removed (404 if there was none)' }, ...errors },
+  });
   add('get', '/v1/search/orders', 'Search orders by id, user, line, scenario, each status dimension and creation time; newest first, cursor-paged', {
     request: { query: c.orderSearchQuery },
   });

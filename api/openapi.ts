@@ -321,7 +321,7 @@ export function openApiDocument() {
     ok: { status: 201, description: 'won: the order, PENDING_PAYMENT, scenario flash-sale', schema: out.orderView, links: orderLinks },
     errors: [404, 409, 413, 422, 429],
   });
-  registerConsolePaths(addDescribed, json);
+  registerConsolePaths(addDescribed, json, errorAnswers);
   buyerPaths(registry, json, errorAnswers, idempotencyKey);
   addCataloguePaths(addDescribed, s.errorBody, errorAnswers);
 

@@ -4,7 +4,13 @@ import './schemas'; // extends zod with .openapi()
 /** Request schemas of the operators' console's endpoints (strict, and the OpenAPI source). */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 const dimension = z.string().min(1).max(64);
-const instant = z.iso.datetime({ offset: true });
+/** PostgreSQL refuses a UTC offset beyond ±15:59; real ones lie within -12:00…+14:00. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const offsetMinutes = (v: string) => {
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(v);
+  return m ? Number(m[2]) * 60 + Number(m[3]) : 0;
+};
+const instant = z.iso.datetime({ offset: true }).refine((v) => offsetMinutes(v) <= MAX_OFFSET_MINUTES, 'a UTC offset between -14:00 and +14:00');
 const status = z.string().regex(/^[A-Z_]+$/, 'an upper-case status');
 
 export const dashboardQuery = z

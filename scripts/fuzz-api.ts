@@ -16,6 +16,8 @@
  *   npm run fuzz:api -- --quick       # a short run (a few hundred cases), as CI runs it
  *   npm run fuzz:api -- --url http://127.0.0.1:3000   # against a running platform instead
  * FUZZ_EXAMPLES (cases per operation and phase) and FUZZ_SEED override the defaults.
+ * The buyer API's token-protected operations are sent a registered buyer's access token
+ * (scripts/fuzz/buyer-sessions.ts) on a platform the script started itself.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { startApps, startInfra } from '../platform/infra/platform-stack';
 import { findTemporalCli } from '../platform/infra/temporal-cli';
 import { assertPortFree } from '../platform/infra/wait';
 import { ensureSchemathesis, runSchemathesis, SCHEMATHESIS_VERSION } from './fuzz/schemathesis';
+import { buyerSessionsConfig, createBuyerSessions } from './fuzz/buyer-sessions';
 import { exercised, operationsOf, succeeded, tallyHar, type Tally } from './fuzz/tally';
 import { seedDemoData } from './seed';
 
@@ -45,6 +48,8 @@ function argValue(name: string): string | undefined {
 interface Target {
   baseUrl: string;
   serverLog?: string;
+  /** The platform's database, when the run started the platform itself (buyer sessions need its SMS log). */
+  databaseUrl?: string;
   dir: string;
   stop(): Promise<void>;
 }
@@ -101,6 +106,7 @@ async function startPlatform(): Promise<Target> {
     return {
       baseUrl: apps.urls[0],
       serverLog,
+      databaseUrl: infra.databaseUrl,
       dir,
       stop: async () => {
         await apps.stop();
@@ -215,6 +221,14 @@ async function main() {
       const harFile = path.join(target.dir, `${r.name}.har.json`);
       const outputFile = path.join(target.dir, `${r.name}.schemathesis.log`);
       const t0 = Date.now();
+      // Fresh buyer sessions per run: an access token lives 15 minutes (config/buyers.yaml).
+      let configFile: string | undefined;
+      if (target.databaseUrl) {
+        configFile = path.join(target.dir, `${r.name}.schemathesis.toml`);
+        fs.writeFileSync(configFile, buyerSessionsConfig(await createBuyerSessions(target.baseUrl, target.databaseUrl)));
+      } else {
+        log('against a platform of its own making only, buyer-token operations are fuzzed as a buyer; here they will answer 401');
+      }
       log(`schemathesis ${SCHEMATHESIS_VERSION} with the ${r.name} key (${r.apiKey}), ${r.maxExamples} case(s) per operation and phase…`);
       const code = await runSchemathesis(schemathesis, {
         documentFile,
@@ -226,6 +240,7 @@ async function main() {
         harFile,
         outputFile,
         hooksModule: path.join(__dirname, 'fuzz', 'plausible_hooks.py'),
+        configFile,
       });
       if (!fs.existsSync(harFile)) throw new Error(`schemathesis wrote no report (exit ${code}); see ${outputFile}`);
       harFiles.push(harFile);

@@ -47,13 +47,15 @@ export interface FuzzRun {
   outputFile: string;
   /** Python module with schemathesis hooks (SCHEMATHESIS_HOOKS). */
   hooksModule?: string;
+  /** A schemathesis.toml (e.g. headers per operation). */
+  configFile?: string;
   extraArgs?: string[];
 }
 
 /** Runs schemathesis once; its console output goes to `outputFile`. Resolves with its exit code. */
 export function runSchemathesis(dir: string, r: FuzzRun): Promise<number> {
   const args = [
-    '-m', 'schemathesis.cli', 'run', r.documentFile,
+    '-m', 'schemathesis.cli', ...(r.configFile ? ['--config-file', r.configFile] : []), 'run', r.documentFile,
     '--url', r.baseUrl,
     '--header', `Authorization: Bearer ${r.apiKey}`,
     '--phases', r.phases.join(','),

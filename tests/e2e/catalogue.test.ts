@@ -256,12 +256,12 @@ describe('catalogue', () => {
       badPrice: '400 VALIDATION_FAILED',
       badAttr: '400 VALIDATION_FAILED',
       unknownParam: '400 VALIDATION_FAILED',
-      nulPath: '404 NOT_FOUND',
+      nulPath: '400 VALIDATION_FAILED',
       missingSpu: '404 NOT_FOUND',
       businessKeyWrites: '403 FORBIDDEN',
       noKey: '401 UNAUTHENTICATED',
     });
-    expect(replies.nulTitle.body.error.details).toEqual([{ field: 'title', message: 'must not contain U+0000' }]);
+    expect(replies.nulTitle.body.error.details).toEqual([{ field: 'title', message: 'contains the NUL character (\\u0000)' }]);
     const strays = await database()('spus').whereIn('spu_id', [`${ids.mate}-nul`, `${ids.mate}-nobrand`, `${ids.mate}-noline`, `${ids.mate}-root`]).pluck('spu_id');
     expect(strays).toEqual([]);
     expect((await get('/v1/catalogue/brands')).body.brands.filter((b: any) => b.brandId.startsWith(`b-${run}-`)).map((b: any) => b.brandId)).toEqual([`b-${run}-apple`, `b-${run}-byd`, `b-${run}-huawei`]);

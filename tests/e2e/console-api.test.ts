@@ -126,6 +126,9 @@ describe('order search and one order in full', () => {
     expect((await search({ userId: users[0] }, KEYS.hotel)).body.items).toEqual([]);
     const bad = await search({ status: 'paid', limit: '1000' });
     expect([bad.status, bad.body.error.details.map((d: any) => d.field).sort()]).toEqual([400, ['limit', 'status']]);
+    // A UTC offset no clock uses (PostgreSQL refuses beyond ±15:59) is a 400 naming the field, not a 5xx.
+    const farOffset = await search({ from: '0191-01-23T08:42:35+18:15', to: '3209-12-09T02:12:59.4+21:45' });
+    expect([farOffset.status, farOffset.body.error.code, farOffset.body.error.details.map((d: any) => d.field).sort()]).toEqual([400, 'VALIDATION_FAILED', ['from', 'to']]);
   });
 
   it("shows an order's snapshots, ledger entries and workflow link to its line, and nothing to another line", async () => {
