@@ -10,7 +10,7 @@ import path from 'node:path';
  * there is one generation, re-recorded after each deliberate change; from the first
  * release on, such a change goes behind `patched()` and each released generation's
  * histories are kept in a sub-folder named for its release and listed in GENERATIONS
- * (README, "Changing the workflow").
+ * (docs/extending.md, "Changing the workflow").
  */
 const DIR = path.join(__dirname, 'histories');
 const GENERATIONS = [''];
