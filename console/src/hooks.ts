@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 
 export interface Loaded<T> {
@@ -8,13 +8,21 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Loads `fetcher` whenever one of `deps` changes; `reload()` fetches again. */
+/**
+ * Loads `fetcher` whenever one of `deps` changes; `reload()` fetches again. A reload keeps the
+ * figures on screen until the fresh ones arrive; a change of `deps` drops them at once, so the
+ * page never shows one filter's numbers under another's heading.
+ */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
+  const shown = useRef<string | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
+    const key = JSON.stringify(deps);
+    const sameQuery = shown.current === key;
+    shown.current = key;
+    setState((s) => (sameQuery ? { ...s, loading: true } : { loading: true }));
     fetcher().then(
       (data) => live && setState({ data, loading: false }),
       (error) => live && setState({ error, loading: false }),
