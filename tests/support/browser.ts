@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { ROOT, testEnv } from './test-env';
+import { ROOT, RUN_DIR, testEnv } from './test-env';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
+/** The README's screenshots are refreshed on request only, so a test run leaves the checkout clean. */
+export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'screenshots') : path.join(RUN_DIR, 'screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
