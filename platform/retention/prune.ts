@@ -96,10 +96,6 @@ const BATCHES: { horizon: keyof RetentionSettings; batch: Batch }[] = [
   },
 ];
 
-/** The first table a batch reports decides whether another batch may find more. */
-const firstTable = (counts: Partial<PruneCounts>) => Object.values(counts)[0] ?? 0;
-const mainTable = (counts: Partial<PruneCounts>) => (counts.webhook_deliveries !== undefined ? counts.webhook_deliveries : firstTable(counts));
-
 /**
  * Deletes every prunable row older than its horizon, in batches of `batchSize`, up to
  * `maxBatches` per kind of row in one call (the rest waits for the next run). Returns
@@ -117,7 +113,10 @@ export async function pruneOnce(db: Db, settings: RetentionSettings, opts: { log
         counts[table] += n;
         if (n > 0) retentionPrunedRows.inc({ table }, n);
       }
-      if (mainTable(got) < settings.batchSize) break;
+      // A batch that took fewer rows than it could found the last of them (a delivery's
+      // attempts do not count: the batch is sized in deliveries).
+      const taken = got.webhook_deliveries ?? Object.values(got)[0] ?? 0;
+      if (taken < settings.batchSize) break;
     }
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
