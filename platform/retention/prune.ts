@@ -29,9 +29,9 @@ const CUTOFF = `now() - make_interval(secs => ?)`;
  * of them, a row a transaction is using is skipped until the next run, and no statement
  * holds more than `limit` row locks for longer than a small DELETE takes.
  */
-async function deleteWhere(db: Db, table: string, key: string, where: string, cutoffSeconds: number, limit: number, order = ''): Promise<number> {
+async function deleteWhere(db: Db, table: string, key: string, where: string, cutoffSeconds: number, limit: number): Promise<number> {
   const result = await db.raw(
-    `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} t WHERE ${where} ${order} LIMIT ? FOR UPDATE OF t SKIP LOCKED)`,
+    `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} t WHERE ${where} LIMIT ? FOR UPDATE OF t SKIP LOCKED)`,
     [cutoffSeconds, limit],
   );
   return result.rowCount ?? 0;
@@ -41,7 +41,7 @@ const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
 const BATCHES: { horizon: keyof RetentionSettings; batch: Batch }[] = [
   // Relayed events only: an unrelayed one (published_at NULL) is still to be delivered.
-  { horizon: 'outboxMs', batch: async (db, c, n) => ({ outbox: await deleteWhere(db, 'outbox', 'id', `t.published_at < ${CUTOFF}`, c, n, 'ORDER BY id') }) },
+  { horizon: 'outboxMs', batch: async (db, c, n) => ({ outbox: await deleteWhere(db, 'outbox', 'id', `t.published_at < ${CUTOFF}`, c, n) }) },
   // Workflow starts already made; a pending one is still the promise that its order gets a workflow.
   { horizon: 'outboxMs', batch: async (db, c, n) => ({ order_workflow_starts: await deleteWhere(db, 'order_workflow_starts', 'order_id', `t.started_at < ${CUTOFF}`, c, n) }) },
   // A consumer's dedup row matters only while its event can be delivered again, i.e. while unrelayed.
@@ -85,7 +85,7 @@ const BATCHES: { horizon: keyof RetentionSettings; batch: Batch }[] = [
         `WITH doomed AS (
            SELECT delivery_id FROM webhook_deliveries t
            WHERE t.status = 'DELIVERED' AND t.delivered_at < ${CUTOFF}
-           ORDER BY delivery_id LIMIT ? FOR UPDATE OF t SKIP LOCKED),
+           LIMIT ? FOR UPDATE OF t SKIP LOCKED),
          attempts AS (DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT delivery_id FROM doomed) RETURNING 1),
          deliveries AS (DELETE FROM webhook_deliveries WHERE delivery_id IN (SELECT delivery_id FROM doomed) RETURNING 1)
          SELECT (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM deliveries)::int AS deliveries`,

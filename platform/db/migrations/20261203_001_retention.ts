@@ -2,9 +2,11 @@ import type { Knex } from 'knex';
 
 /**
  * Indexes the retention job (platform/retention/prune.ts) finds its oldest rows by, so
- * each of its small batches reads only the rows it deletes.
+ * each of its small batches reads only the rows it deletes, and a run with nothing to
+ * delete reads next to nothing.
  */
 const INDEXES: [name: string, definition: string][] = [
+  ['outbox_published_idx', 'outbox (published_at) WHERE published_at IS NOT NULL'],
   ['idempotency_keys_created_idx', 'idempotency_keys (created_at)'],
   ['flash_sale_refusals_created_idx', 'flash_sale_refusals (created_at)'],
   ['applied_updates_applied_idx', 'applied_updates (applied_at)'],
