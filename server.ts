@@ -14,6 +14,7 @@ import { DEFAULT_PRESENCE, ServerPresence } from './platform/cluster/presence';
 import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { envSettings, readEnv } from './platform/env';
+import { longestAfterSaleDays, retentionSettingsFromEnv } from './platform/retention/settings';
 import { createLogger } from './platform/logger';
 import type { AppDeps } from './api/deps';
 import { DEFAULT_LEASE, MachineLease } from './platform/order-ids/machine-lease';
@@ -29,6 +30,8 @@ export async function startServer(opts: ServerOptions = {}) {
   const log = createLogger('server');
   const env = readEnv();
   const config = loadPlatformConfig();
+  // The idempotency records this server answers from must outlive the client retry window: refuse otherwise.
+  retentionSettingsFromEnv({ longestAfterSaleDays: longestAfterSaleDays(config.identities) });
   const db = createDb(env.databaseUrl);
   // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);

@@ -1,7 +1,7 @@
 /**
  * Composition root of a worker process: runs order workflows and their ability
  * activities, and (unless OUTBOX_RELAY=off) the outbox relay, the webhook dispatcher,
- * the stale-freeze scanner and the orphaned-order scanner. Start as many as needed against the same Temporal and
+ * the stale-freeze scanner and the retention job; and the orphaned-order scanner. Start as many as needed against the same Temporal and
  * PostgreSQL. FAULT_RATE (platform/faults.ts) injects transient faults for fault tests.
  */
 import 'reflect-metadata';
@@ -18,6 +18,7 @@ import { envSettings, readEnv } from './platform/env';
 import { faultInjectorFromEnv } from './platform/faults';
 import { createLogger } from './platform/logger';
 import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/outbox/services';
+import { longestAfterSaleDays, retentionSettingsFromEnv } from './platform/retention/settings';
 import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
@@ -39,7 +40,8 @@ async function main() {
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const faults = faultInjectorFromEnv((fault) => log.warn({ fault: fault.message }, 'injected fault'));
   if (faults.rate > 0) log.warn({ faultRate: faults.rate }, 'FAULT_RATE is set: activities and outbox consumers fail transiently on purpose');
-  const background = backgroundSettingsFromEnv();
+  // Refuses at start-up retention horizons shorter than what the rows protect.
+  const background = { ...backgroundSettingsFromEnv(), retention: retentionSettingsFromEnv({ longestAfterSaleDays: longestAfterSaleDays(config.identities) }) };
   const abilities = createAbilityActivities(registry, faults);
   const connection = await connecting;
   const connected = Math.round(process.uptime() * 1000);

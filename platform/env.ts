@@ -74,6 +74,17 @@ export const envSchema = z.object({
   METRICS_PORT: withDefault(numberIn({ min: 0, max: 65_535, integer: true }, 'a port from 0 to 65535'), 0),
   /** Where the worker's Temporal runtime exports its SDK metrics (127.0.0.1 only; appended to METRICS_PORT's /metrics); 0 = off. */
   TEMPORAL_METRICS_PORT: withDefault(numberIn({ min: 0, max: 65_535, integer: true }, 'a port from 0 to 65535'), 0),
+  // Retention (platform/retention/, docs/operations.md): how long rows that only guard
+  // against duplicates stay; start-up refuses horizons shorter than what they protect.
+  /** How long a client may retry a request with the same Idempotency-Key and get the first answer. */
+  IDEMPOTENCY_RETRY_WINDOW_HOURS: withDefault(positive(), 24),
+  RETENTION_IDEMPOTENCY_HOURS: withDefault(positive(), 72),
+  RETENTION_OUTBOX_HOURS: withDefault(positive(), 168),
+  RETENTION_APPLIED_UPDATES_HOURS: withDefault(positive(), 168),
+  RETENTION_TCC_FENCE_HOURS: withDefault(positive(), 720),
+  RETENTION_WEBHOOK_DELIVERIES_HOURS: withDefault(positive(), 720),
+  RETENTION_INTERVAL_MS: withDefault(positive(), 600_000),
+  RETENTION_BATCH_SIZE: withDefault(numberIn({ min: 1, max: 10_000, integer: true }, 'an integer from 1 to 10000'), 500),
   // `npm start`: where it keeps its data and which ports its embedded services take.
   DATA_DIR: textOr('data'),
   PG_PORT: withDefault(port(), 5_433),

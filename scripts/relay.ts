@@ -1,5 +1,5 @@
 /**
- * `npm run relay` — the outbox relay, webhook dispatcher and stale-freeze scanner as a
+ * `npm run relay` — the outbox relay, webhook dispatcher, stale-freeze scanner and retention job as a
  * process of their own (run workers with OUTBOX_RELAY=off then, or not: several relays
  * are safe together). Needs DATABASE_URL. `--once` delivers what is due and exits.
  */
@@ -8,6 +8,8 @@ import { envSettings, required } from '../platform/env';
 import { createLogger } from '../platform/logger';
 import { OutboxRelay } from '../platform/outbox/relay';
 import { backgroundSettingsFromEnv, CONSUMERS, startBackgroundServices } from '../platform/outbox/services';
+import { loadPlatformConfig } from '../platform/config/platform-config';
+import { longestAfterSaleDays, retentionSettingsFromEnv } from '../platform/retention/settings';
 
 async function main() {
   const url = required(envSettings(), 'DATABASE_URL');
@@ -19,7 +21,8 @@ async function main() {
     await db.destroy();
     return;
   }
-  const services = startBackgroundServices(db, { ...backgroundSettingsFromEnv(), relay: true }, { log });
+  const retention = retentionSettingsFromEnv({ longestAfterSaleDays: longestAfterSaleDays(loadPlatformConfig().identities) });
+  const services = startBackgroundServices(db, { ...backgroundSettingsFromEnv(), relay: true, retention }, { log });
   console.log('relay ready');
   const stop = async () => {
     await services.stop();

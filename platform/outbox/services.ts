@@ -5,6 +5,8 @@ import { envSettings } from '../env';
 import { NO_FAULTS, type FaultInjector } from '../faults';
 import type { Logger } from '../logger';
 import { repairOrphanedOrders, type OrphanScanDeps } from '../orders/orphans';
+import { pruneOnce } from '../retention/prune';
+import type { RetentionSettings } from '../retention/settings';
 import { releaseStaleFreezes } from '../tcc/stale-freezes';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
 import { webhookOptionsFromEnv } from '../webhooks/settings';
@@ -22,6 +24,8 @@ export interface BackgroundSettings {
   staleFreezeSeconds: number;
   staleScanIntervalMs: number;
   orphanGraceSeconds: number;
+  /** The retention job's horizons; none: the job does not run in this process. */
+  retention?: RetentionSettings;
 }
 
 /**
@@ -46,8 +50,8 @@ export function backgroundSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
 }
 
 /**
- * Starts the outbox relay, the webhook dispatcher, the stale-freeze scanner and (given
- * what it needs) the orphaned-order scanner in this process. Each is safe to run in many
+ * Starts the outbox relay, the webhook dispatcher, the stale-freeze scanner, the retention
+ * job (given its settings) and (given what it needs) the orphaned-order scanner in this process. Each is safe to run in many
  * processes at once (SKIP LOCKED, leases, fences).
  */
 export function startBackgroundServices(
@@ -70,6 +74,14 @@ export function startBackgroundServices(
         return 0;
       }, opts.log),
     );
+    const retention = settings.retention;
+    if (retention) {
+      // Returns 0 so the next run waits its interval: a run stops after a bounded number of batches.
+      loops.push(startLoop('retention', retention.intervalMs, async () => {
+        await pruneOnce(db, retention, { log: opts.log });
+        return 0;
+      }, opts.log));
+    }
   }
   // Workers run it whatever OUTBOX_RELAY says: it needs their ability activities and Temporal.
   const orphans = opts.orphans;
