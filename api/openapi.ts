@@ -1,4 +1,4 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
@@ -6,8 +6,26 @@ import * as b from './schemas.buyers';
 import { registerConsolePaths } from './openapi.console';
 import { addCataloguePaths } from './openapi.catalogue';
 import * as out from './schemas.responses';
+import * as outBuyer from './schemas.responses.buyers';
 
-type LinksObject = NonNullable<ResponseConfig['links']>;
+export type LinksObject = NonNullable<ResponseConfig['links']>;
+
+export interface Operation {
+  operationId: string;
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  request?: RouteConfig['request'];
+  /** Who may call it; API keys unless said otherwise. */
+  security?: RouteConfig['security'];
+  /** The success status and what it answers. */
+  ok: { status?: 200 | 201 | 202 | 204; description: string; /** None only for 204. */ schema?: z.ZodType; links?: LinksObject };
+  /** Error statuses besides 400, 401 and 500, which every operation may answer. */
+  errors: number[];
+  /** Error answers with a meaning of their own (which codes a 422 or 429 carries here). */
+  moreErrors?: Record<number, ResponseConfig>;
+}
+export type AddOperation = (op: Operation) => void;
 
 const ERROR_MEANING: Record<number, string> = {
   400: 'VALIDATION_FAILED: details name each bad field',
@@ -42,43 +60,25 @@ export function openApiDocument() {
   const userId = z.object({ userId: pathId });
   const campaignId = z.object({ campaignId: pathId });
   const deliveryId = z.object({ deliveryId: pathId });
-  /**
-   * Operations of the buyer API, the catalogue and the console are registered with their
-   * requests and error answers; their success answers are described in words (no schema yet).
-   */
-  const errorAnswers = errors(403, 404, 409, 413, 422);
-  const addDescribed = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: string, extra: Record<string, unknown> = {}) =>
-    registry.registerPath({ method, path, summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, ...errorAnswers }, ...extra });
-
-  interface Operation {
-    operationId: string;
-    method: 'get' | 'post';
-    path: string;
-    summary: string;
-    request?: Parameters<typeof registry.registerPath>[0]['request'];
-    /** The success status and what it answers. */
-    ok: { status?: 200 | 201; description: string; schema: z.ZodType; links?: LinksObject };
-    /** Error statuses besides 400, 401 and 500, which every operation may answer. */
-    errors: number[];
-  }
-  const add = (op: Operation) =>
+  const add: AddOperation = (op) =>
     registry.registerPath({
       operationId: op.operationId,
       method: op.method,
       path: op.path,
       summary: op.summary,
-      security: [{ bearer: [] }],
+      security: op.security ?? [{ bearer: [] }],
       request: op.request,
       responses: {
-        [op.ok.status ?? 200]: { description: op.ok.description, ...json(op.ok.schema), ...(op.ok.links ? { links: op.ok.links } : {}) },
+        [op.ok.status ?? 200]: { description: op.ok.description, ...(op.ok.schema ? json(op.ok.schema) : {}), ...(op.ok.links ? { links: op.ok.links } : {}) },
         ...errors(...op.errors),
+        ...op.moreErrors,
       },
     });
 
   // Links: from an answer carrying an id to the operations that take it.
   const byOrderId = (...targets: string[]) => linksTo(targets, { orderId: '$response.body#/orderId' });
   const orderLinks: LinksObject = {
-    ...byOrderId('getOrder', 'getOrderHistory', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking'),
+    ...byOrderId('getOrder', 'getOrderHistory', 'getOrderDetails', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking'),
     requestRefund: {
       operationId: 'requestRefund',
       parameters: { orderId: '$response.body#/orderId' },
@@ -321,9 +321,9 @@ export function openApiDocument() {
     ok: { status: 201, description: 'won: the order, PENDING_PAYMENT, scenario flash-sale', schema: out.orderView, links: orderLinks },
     errors: [404, 409, 413, 422, 429],
   });
-  registerConsolePaths(addDescribed, json, errorAnswers);
-  buyerPaths(registry, json, errorAnswers, idempotencyKey);
-  addCataloguePaths(addDescribed, s.errorBody, errorAnswers);
+  registerConsolePaths(add);
+  buyerPaths(add, json, idempotencyKey);
+  addCataloguePaths(add, json(s.errorBody));
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
@@ -333,49 +333,148 @@ export function openApiDocument() {
 }
 
 /** The buyer API (/v1/buyer/…): buyer access tokens instead of API keys; docs/buyers.md describes it. */
-function buyerPaths(registry: OpenAPIRegistry, json: (schema: z.ZodType) => object, errors: Record<number, object>, idempotencyKey: z.ZodObject) {
-  const asBuyer = [{ buyerToken: [] }];
-  const asBuyerOrGuest = [{ buyerToken: [] }, { guestCart: [] }];
-  const limited = { 429: { description: 'RATE_LIMITED / ACCOUNT_LOCKED (details carry retryAfterSeconds)', ...json(s.errorBody) } };
-  const add = (method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string, security: object[], extra: Record<string, unknown> = {}) =>
-    registry.registerPath({ method, path, summary, security: security as never, responses: { 200: { description: 'OK' }, ...errors, ...limited }, ...extra });
+function buyerPaths(add: AddOperation, json: (schema: z.ZodType) => { content: { 'application/json': { schema: z.ZodType } } }, idempotencyKey: z.ZodObject) {
+  const asBuyer: Operation['security'] = [{ buyerToken: [] }];
+  const asBuyerOrGuest: Operation['security'] = [{ buyerToken: [] }, { guestCart: [] }];
+  const moreErrors = { 429: { description: 'RATE_LIMITED / ACCOUNT_LOCKED (details carry retryAfterSeconds)', ...json(s.errorBody) } } as Record<number, ResponseConfig>;
+  const errors = [403, 404, 409, 413, 422];
   const orderId = z.object({ orderId: z.string() });
   const skuId = z.object({ skuId: z.string() });
-  add('post', '/v1/buyer/verification-codes', 'Send an SMS code (the same answer whether or not the phone has an account)', [], {
+  const sessionLinks = { refreshBuyerSession: { operationId: 'refreshBuyerSession', requestBody: { refreshToken: '$response.body#/session/refreshToken' } } };
+  const cartLinks = linksTo(['changeBuyerCartItem', 'removeBuyerCartItem'], { skuId: '$response.body#/items/0/skuId' });
+  const byOrderId = (pointer: string) =>
+    linksTo(['getBuyerOrder', 'payBuyerOrder', 'cancelBuyerOrder', 'confirmBuyerReceipt', 'requestBuyerRefund'], { orderId: `$response.body#${pointer}` });
+  const orderLinks = {
+    ...byOrderId('/orderId'),
+    requestBuyerRefund: {
+      operationId: 'requestBuyerRefund',
+      parameters: { orderId: '$response.body#/orderId' },
+      requestBody: { items: [{ orderItemId: '$response.body#/items/0/orderItemId', quantity: 1 }], reason: 'changed my mind' },
+    },
+  };
+  const buyer = (op: Omit<Operation, 'errors' | 'security'> & { security?: Operation['security'] }) => add({ security: asBuyer, errors, moreErrors, ...op });
+  buyer({
+    operationId: 'sendBuyerVerificationCode',
+    method: 'post',
+    path: '/v1/buyer/verification-codes',
+    summary: 'Send an SMS code (the same answer whether or not the phone has an account)',
+    security: [],
     request: { body: json(b.verificationCodeBody) },
-    responses: { 202: { description: 'sent (or, for a phone the purpose does not fit, an SMS saying so)' }, ...errors, ...limited },
+    ok: { status: 202, description: 'sent (or, for a phone the purpose does not fit, an SMS saying so)', schema: outBuyer.verificationCodeSent },
   });
-  add('post', '/v1/buyer/registrations', 'Register with phone, code, password and nickname; logs in (and merges a guest cart)', [], {
+  buyer({
+    operationId: 'registerBuyer',
+    method: 'post',
+    path: '/v1/buyer/registrations',
+    summary: 'Register with phone, code, password and nickname; logs in (and merges a guest cart)',
+    security: [],
     request: { body: json(b.registrationBody) },
-    responses: { 201: { description: '{buyer, session, cart}' }, ...errors, ...limited },
+    ok: { status: 201, description: 'the buyer, a session and the merged guest cart (null without one)', schema: outBuyer.buyerLoggedIn, links: sessionLinks },
   });
-  add('post', '/v1/buyer/sessions', 'Log in by password (phone or username) or by code; merges a guest cart', [], { request: { body: json(b.loginBody) } });
-  add('post', '/v1/buyer/sessions/refresh', 'Rotate a refresh token (a reused one ends its session family)', [], { request: { body: json(b.refreshBody) } });
-  add('post', '/v1/buyer/sessions/logout', 'End this session (its family)', asBuyer, { request: { body: json(b.logoutBody) } });
-  add('post', '/v1/buyer/password-resets', 'Set a new password by code (ends every session)', [], { request: { body: json(b.passwordResetBody) } });
-  add('get', '/v1/buyer/me', 'My account with its balance', asBuyer);
-  add('post', '/v1/buyer/guest-carts', 'A guest cart token, for a cart before login', [], { responses: { 201: { description: '{guestCartToken, expiresAt}' }, ...errors } });
-  add('get', '/v1/buyer/cart', 'The cart, each line re-checked (price, stock, line) with what changed', asBuyerOrGuest);
-  add('post', '/v1/buyer/cart/items', 'Add a quantity of a SKU', asBuyerOrGuest, { request: { body: json(b.cartItemBody) } });
-  add('patch', '/v1/buyer/cart/items/{skuId}', "Change a line's quantity", asBuyerOrGuest, { request: { params: skuId, body: json(b.cartQuantityBody) } });
-  add('delete', '/v1/buyer/cart/items/{skuId}', 'Remove a line', asBuyerOrGuest, { request: { params: skuId } });
-  add('post', '/v1/buyer/orders', 'Order from a line open to buyers (as POST /v1/orders, for me)', asBuyer, {
+  buyer({
+    operationId: 'loginBuyer',
+    method: 'post',
+    path: '/v1/buyer/sessions',
+    summary: 'Log in by password (phone or username) or by code; merges a guest cart',
+    security: [],
+    request: { body: json(b.loginBody) },
+    ok: { description: 'the buyer, a session and the merged guest cart (null without one)', schema: outBuyer.buyerLoggedIn, links: sessionLinks },
+  });
+  buyer({
+    operationId: 'refreshBuyerSession',
+    method: 'post',
+    path: '/v1/buyer/sessions/refresh',
+    summary: 'Rotate a refresh token (a reused one ends its session family)',
+    security: [],
+    request: { body: json(b.refreshBody) },
+    ok: { description: 'the new tokens', schema: outBuyer.buyerSessionRefreshed, links: sessionLinks },
+  });
+  buyer({ operationId: 'logoutBuyer', method: 'post', path: '/v1/buyer/sessions/logout', summary: 'End this session (its family)', request: { body: json(b.logoutBody) }, ok: { description: 'logged out', schema: outBuyer.buyerLoggedOut } });
+  buyer({
+    operationId: 'resetBuyerPassword',
+    method: 'post',
+    path: '/v1/buyer/password-resets',
+    summary: 'Set a new password by code (ends every session)',
+    security: [],
+    request: { body: json(b.passwordResetBody) },
+    ok: { description: 'the password is changed and every session ended', schema: outBuyer.buyerPasswordReset },
+  });
+  buyer({ operationId: 'getBuyerMe', method: 'get', path: '/v1/buyer/me', summary: 'My account with its balance', ok: { description: 'the buyer with balance, frozen and points', schema: outBuyer.buyerMe } });
+  buyer({
+    operationId: 'createGuestCart',
+    method: 'post',
+    path: '/v1/buyer/guest-carts',
+    summary: 'A guest cart token, for a cart before login',
+    security: [],
+    ok: { status: 201, description: 'the token (send it as x-guest-cart-token) and when it expires', schema: outBuyer.guestCart },
+  });
+  buyer({
+    operationId: 'getBuyerCart',
+    method: 'get',
+    path: '/v1/buyer/cart',
+    summary: 'The cart, each line re-checked (price, stock, line) with what changed',
+    security: asBuyerOrGuest,
+    ok: { description: 'the cart', schema: outBuyer.buyerCart, links: cartLinks },
+  });
+  buyer({
+    operationId: 'addBuyerCartItem',
+    method: 'post',
+    path: '/v1/buyer/cart/items',
+    summary: 'Add a quantity of a SKU',
+    security: asBuyerOrGuest,
+    request: { body: json(b.cartItemBody) },
+    ok: { description: 'the cart', schema: outBuyer.buyerCart, links: cartLinks },
+  });
+  buyer({
+    operationId: 'changeBuyerCartItem',
+    method: 'patch',
+    path: '/v1/buyer/cart/items/{skuId}',
+    summary: "Change a line's quantity",
+    security: asBuyerOrGuest,
+    request: { params: skuId, body: json(b.cartQuantityBody) },
+    ok: { description: 'the cart', schema: outBuyer.buyerCart },
+  });
+  buyer({
+    operationId: 'removeBuyerCartItem',
+    method: 'delete',
+    path: '/v1/buyer/cart/items/{skuId}',
+    summary: 'Remove a line',
+    security: asBuyerOrGuest,
+    request: { params: skuId },
+    ok: { description: 'the cart', schema: outBuyer.buyerCart },
+  });
+  buyer({
+    operationId: 'createBuyerOrder',
+    method: 'post',
+    path: '/v1/buyer/orders',
+    summary: 'Order from a line open to buyers (as POST /v1/orders, for me)',
     request: { headers: idempotencyKey, body: json(b.buyerOrderBody) },
-    responses: { 201: { description: 'PENDING_PAYMENT order' }, ...errors },
+    ok: { status: 201, description: 'the order, PENDING_PAYMENT', schema: out.orderView, links: orderLinks },
   });
-  add('get', '/v1/buyer/orders', 'My orders, newest first', asBuyer, { request: { query: b.buyerOrdersQuery } });
-  add('get', '/v1/buyer/orders/{orderId}', 'One of my orders', asBuyer, { request: { params: orderId } });
-  add('post', '/v1/buyer/orders/{orderId}/payments', 'Pay my order', asBuyer, { request: { params: orderId, body: json(s.payBody) } });
-  add('post', '/v1/buyer/orders/{orderId}/cancel', 'Cancel my order before shipment', asBuyer, { request: { params: orderId, body: json(s.cancelBody) } });
-  add('post', '/v1/buyer/orders/{orderId}/receipt', 'Confirm receipt of my order', asBuyer, { request: { params: orderId, body: json(s.receiptBody) } });
-  add('post', '/v1/buyer/orders/{orderId}/refunds', 'Request a refund of my order', asBuyer, {
+  buyer({
+    operationId: 'listBuyerOrders',
+    method: 'get',
+    path: '/v1/buyer/orders',
+    summary: 'My orders, newest first',
+    request: { query: b.buyerOrdersQuery },
+    ok: { description: 'a page of my orders; nextCursor fetches the next', schema: out.orderPage, links: byOrderId('/items/0/orderId') },
+  });
+  buyer({ operationId: 'getBuyerOrder', method: 'get', path: '/v1/buyer/orders/{orderId}', summary: 'One of my orders', request: { params: orderId }, ok: { description: 'the order', schema: out.orderView } });
+  buyer({ operationId: 'payBuyerOrder', method: 'post', path: '/v1/buyer/orders/{orderId}/payments', summary: 'Pay my order', request: { params: orderId, body: json(s.payBody) }, ok: { description: 'the order, PAID', schema: out.orderView, links: orderLinks } });
+  buyer({ operationId: 'cancelBuyerOrder', method: 'post', path: '/v1/buyer/orders/{orderId}/cancel', summary: 'Cancel my order before shipment', request: { params: orderId, body: json(s.cancelBody) }, ok: { description: 'the order, CANCELLED', schema: out.orderView } });
+  buyer({ operationId: 'confirmBuyerReceipt', method: 'post', path: '/v1/buyer/orders/{orderId}/receipt', summary: 'Confirm receipt of my order', request: { params: orderId, body: json(s.receiptBody) }, ok: { description: 'the order, COMPLETED', schema: out.orderView } });
+  buyer({
+    operationId: 'requestBuyerRefund',
+    method: 'post',
+    path: '/v1/buyer/orders/{orderId}/refunds',
+    summary: 'Request a refund of my order',
     request: { params: orderId, headers: idempotencyKey, body: json(s.refundBody) },
-    responses: { 201: { description: 'REQUESTED refund' }, ...errors },
+    ok: { status: 201, description: 'the refund, REQUESTED', schema: out.refundView, links: { ...linksTo(['getBuyerRefund'], { refundId: '$response.body#/refundId' }), ...linksTo(['getBuyerOrder'], { orderId: '$response.body#/orderId' }) } },
   });
-  add('get', '/v1/buyer/refunds/{refundId}', 'One of my refunds', asBuyer, { request: { params: z.object({ refundId: z.string() }) } });
+  buyer({ operationId: 'getBuyerRefund', method: 'get', path: '/v1/buyer/refunds/{refundId}', summary: 'One of my refunds', request: { params: z.object({ refundId: z.string() }) }, ok: { description: 'the refund', schema: out.refundView } });
 }
 
 /** One link per target operation, each passing the same parameters. */
-function linksTo(operationIds: string[], parameters: Record<string, string>): LinksObject {
+export function linksTo(operationIds: string[], parameters: Record<string, string>): LinksObject {
   return Object.fromEntries(operationIds.map((operationId) => [operationId, { operationId, parameters }]));
 }

@@ -10,7 +10,12 @@ const offsetMinutes = (v: string) => {
   const m = /([+-])(\d{2}):?(\d{2})$/.exec(v);
   return m ? Number(m[2]) * 60 + Number(m[3]) : 0;
 };
-const instant = z.iso.datetime({ offset: true }).refine((v) => offsetMinutes(v) <= MAX_OFFSET_MINUTES, 'a UTC offset between -14:00 and +14:00');
+/** Its UTC year: an offset can carry 0001-01-01 or 9999-12-31 past the four-digit years an answer's date-time can show. */
+const utcYear = (v: string) => new Date(v).getUTCFullYear();
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => offsetMinutes(v) <= MAX_OFFSET_MINUTES, 'a UTC offset between -14:00 and +14:00')
+  .refine((v) => utcYear(v) >= 1 && utcYear(v) <= 9999, 'a time in the years 0001 to 9999 (UTC)');
 const status = z.string().regex(/^[A-Z_]+$/, 'an upper-case status');
 
 export const dashboardQuery = z

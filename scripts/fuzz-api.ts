@@ -25,14 +25,14 @@ import { startApps, startInfra } from '../platform/infra/platform-stack';
 import { findTemporalCli } from '../platform/infra/temporal-cli';
 import { assertPortFree } from '../platform/infra/wait';
 import { ensureSchemathesis, runSchemathesis, SCHEMATHESIS_VERSION } from './fuzz/schemathesis';
-import { buyerSessionsConfig, createBuyerSessions } from './fuzz/buyer-sessions';
+import { buyerSessionsConfig, createBuyerOrders, createBuyerSessions } from './fuzz/buyer-sessions';
 import { exercised, operationsOf, succeeded, tallyHar, type Tally } from './fuzz/tally';
 import { seedDemoData } from './seed';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (msg: string) => console.error(`[fuzz] ${msg}`);
 const KEYS = { operator: 'dev-operator-key', business: 'dev-retail-key' };
-const FIXTURES = { user: 'fuzz-buyer', sku: 'fuzz-sku' };
+const FIXTURES = { user: 'fuzz-buyer', sku: 'fuzz-sku', category: 'fuzz-category', brand: 'fuzz-brand', spu: 'fuzz-spu' };
 
 function intFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -158,6 +158,14 @@ async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Re
   const delivered = await paidOrder();
   await fulfil(delivered, 'SHIPPED');
   await fulfil(delivered, 'DELIVERED');
+  // A catalogue to file generated products under: a leaf category whose one sales attribute
+  // is free text (so every generated SKU can be a variant of its own), a brand, and an SPU.
+  await send('POST', '/v1/admin/catalogue/categories', { categoryId: FIXTURES.category, name: 'Fuzz', attributes: [{ key: 'edition', name: 'Edition', kind: 'sales', type: 'text' }] });
+  await send('POST', '/v1/admin/catalogue/brands', { brandId: FIXTURES.brand, name: 'Fuzz brand' });
+  await send('POST', '/v1/admin/catalogue/products', {
+    spuId: FIXTURES.spu, bizId: 'retail', categoryId: FIXTURES.category, brandId: FIXTURES.brand, title: 'Fuzzed product', productType: 'physical',
+    skus: [{ skuId: `${FIXTURES.spu}-1`, salesAttributes: { edition: 'first' }, price: 1_000, stock: 1_000 }],
+  });
   const now = Date.now();
   const campaign = await send('POST', '/v1/admin/flash-sales', {
     campaignId: 'fuzz-campaign', skuId: FIXTURES.sku, stock: 100, perUserLimit: 100,
@@ -182,6 +190,9 @@ async function createFixtures(baseUrl: string, ownPlatform: boolean): Promise<Re
     FUZZ_ORDER_DELIVERED: delivered.orderId,
     FUZZ_PAY_ORDER: unpaid.payOrderId,
     FUZZ_CAMPAIGN: campaign.campaignId,
+    FUZZ_CATEGORY: FIXTURES.category,
+    FUZZ_BRAND: FIXTURES.brand,
+    FUZZ_SPU: FIXTURES.spu,
     ...(deliveryId ? { FUZZ_DELIVERY: deliveryId } : {}),
   };
 }
@@ -225,7 +236,9 @@ async function main() {
       let configFile: string | undefined;
       if (target.databaseUrl) {
         configFile = path.join(target.dir, `${r.name}.schemathesis.toml`);
-        fs.writeFileSync(configFile, buyerSessionsConfig(await createBuyerSessions(target.baseUrl, target.databaseUrl)));
+        const sessions = await createBuyerSessions(target.baseUrl, target.databaseUrl);
+        fs.writeFileSync(configFile, buyerSessionsConfig(sessions));
+        Object.assign(process.env, await createBuyerOrders(target.baseUrl, sessions, FIXTURES.sku, KEYS.operator));
       } else {
         log('against a platform of its own making only, buyer-token operations are fuzzed as a buyer; here they will answer 401');
       }

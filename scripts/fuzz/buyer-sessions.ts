@@ -55,3 +55,29 @@ export function buyerSessionsConfig(s: BuyerSessions): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The buyer's own orders for the fuzzer to name (a buyer sees no one else's): one paid, one
+ * paid with a refund requested, one unpaid to cancel. A new buyer has no balance, so the
+ * payment channel's callback pays them (with the operator key given).
+ */
+export async function createBuyerOrders(baseUrl: string, s: BuyerSessions, skuId: string, operatorKey: string): Promise<Record<string, string>> {
+  const send = async (p: string, body: unknown, headers: Record<string, string>) => {
+    const res = await fetch(`${baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const json = (await res.json()) as any;
+    if (!res.ok) throw new Error(`buyer fixture POST ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const asBuyer = { authorization: `Bearer ${s.accessToken}` };
+  const order = () => send('/v1/buyer/orders', { items: [{ skuId, quantity: 2 }] }, { ...asBuyer, 'idempotency-key': `fuzz-buyer-${randomInt(1e12)}` });
+  const paid = async () => {
+    const o = await order();
+    await send('/v1/payments/notifications', { payOrderId: o.payOrderId, channelTxnId: `fuzz-txn-${o.orderId}`, status: 'SUCCESS', amount: o.payableAmount }, { authorization: `Bearer ${operatorKey}` });
+    return o;
+  };
+  const open = await paid();
+  const refunded = await paid();
+  const refund = await send(`/v1/buyer/orders/${refunded.orderId}/refunds`, { items: [{ orderItemId: refunded.items[0].orderItemId, quantity: 1 }], reason: 'fuzz fixture' }, { ...asBuyer, 'idempotency-key': `fuzz-buyer-refund-${refunded.orderId}` });
+  const toCancel = await order();
+  return { FUZZ_BUYER_ORDER: open.orderId, FUZZ_BUYER_ORDER_ITEM: open.items[0].orderItemId, FUZZ_BUYER_REFUND: refund.refundId, FUZZ_BUYER_ORDER_TO_CANCEL: toCancel.orderId };
+}

@@ -29,7 +29,16 @@ FIXTURE_BY_OPERATION = {
     "confirmReceipt": os.environ.get("FUZZ_ORDER_DELIVERED"),
     "approveRefund": os.environ.get("FUZZ_REFUND_TO_APPROVE"),
     "rejectRefund": os.environ.get("FUZZ_REFUND_TO_REJECT"),
+    # The buyer API shows a buyer only the buyer's own orders and refunds.
+    "getBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER"),
+    "payBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER"),
+    "confirmBuyerReceipt": os.environ.get("FUZZ_BUYER_ORDER"),
+    "requestBuyerRefund": os.environ.get("FUZZ_BUYER_ORDER"),
+    "cancelBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER_TO_CANCEL"),
+    "getBuyerRefund": os.environ.get("FUZZ_BUYER_REFUND"),
 }
+CATEGORY = os.environ.get("FUZZ_CATEGORY")
+BRAND = os.environ.get("FUZZ_BRAND")
 # Path parameters and the fixture each may name.
 PATH_FIXTURES = {
     "orderId": os.environ.get("FUZZ_ORDER"),
@@ -38,6 +47,8 @@ PATH_FIXTURES = {
     "deliveryId": os.environ.get("FUZZ_DELIVERY"),
     "userId": USER,
     "skuId": SKU,
+    "spuId": os.environ.get("FUZZ_SPU"),
+    "categoryId": CATEGORY,
 }
 
 
@@ -80,12 +91,54 @@ def _refund(body):
     return dict(body, items=[{"orderItemId": ORDER_ITEM, "quantity": 1}])
 
 
+def _buyer_refund(body):
+    item = os.environ.get("FUZZ_BUYER_ORDER_ITEM")
+    return dict(body, items=[{"orderItemId": item, "quantity": 1}]) if item else body
+
+
+def _catalogue_id(value):
+    # Generated ids ("0", "00") are mostly taken by SKUs and SPUs made outside the catalogue.
+    return f"fz-{value}"[:64] if isinstance(value, str) else value
+
+
+def _catalogue_sku(sku):
+    # The fixture category's one sales attribute, told apart by the SKU's own id.
+    if not isinstance(sku, dict):
+        return sku
+    sku_id = _catalogue_id(sku.get("skuId", "x"))
+    return dict(sku, skuId=sku_id, salesAttributes={"edition": str(sku_id)[:100]})
+
+
+def _catalogue_spu(body, biz_id, product_type):
+    if not CATEGORY:
+        return body
+    plausible = dict(body, spuId=_catalogue_id(body.get("spuId")), bizId=biz_id, categoryId=CATEGORY, brandId=BRAND, productType=product_type)
+    if isinstance(body.get("attributes"), dict):
+        plausible["attributes"] = {}
+    if isinstance(body.get("skus"), list):
+        plausible["skus"] = [_catalogue_sku(k) for k in body["skus"]]
+    return plausible
+
+
 def _notification(body):
     return dict(body, payOrderId=PAY_ORDER) if PAY_ORDER else body
 
 
+def _buyer_order(body):
+    # The buyer is the caller (the token); only the goods need to exist.
+    plausible = _create_order(body)
+    plausible.pop("userId", None)
+    return plausible
+
+
 PLAUSIBLE = {
     "createOrder": _create_order,
+    "createBuyerOrder": _buyer_order,
+    "requestBuyerRefund": _buyer_refund,
+    "upsertProduct": lambda body: _catalogue_spu(body, "retail", "physical"),
+    "upsertSpu": lambda body: _catalogue_spu(body, "new-car", "new-car"),
+    "upsertCatalogueSku": _catalogue_sku,
+    "addBuyerCartItem": lambda body: dict(body, skuId=SKU, quantity=1),
     "requestRefund": _refund,
     "notifyPayment": _notification,
     "upsertFlashSale": _flash_sale,

@@ -100,6 +100,17 @@ describe('input the database cannot store is a 400 and changes nothing', () => {
     expect((await get(`/v1/skus/${skuId}`, KEYS.operator)).status).toBe(404);
   });
 
+  it("a console period that an offset carries outside the years 0001–9999 (UTC)", async () => {
+    const [low, high] = ['0001-01-01T00:00:00%2B14:00', '9999-12-31T23:00:00-12:00'];
+    expectValidationFailed(await get(`/v1/dashboard?from=${low}&to=0001-01-01T05:00:00Z`, KEYS.operator), ['from']);
+    expectValidationFailed(await get(`/v1/dashboard?from=9999-12-31T00:00:00Z&to=${high}`, KEYS.operator), ['to']);
+    expectValidationFailed(await get(`/v1/search/orders?from=${low}`, KEYS.operator), ['from']);
+    expectValidationFailed(await get(`/v1/search/orders?to=${high}`, KEYS.operator), ['to']);
+    // The same instants without the offset are inside, and answered.
+    const edge = await get('/v1/dashboard?from=0001-01-01T00:00:00Z&to=0001-01-01T05:00:00Z', KEYS.operator);
+    expect({ status: edge.status, from: edge.body.from, to: edge.body.to }).toEqual({ status: 200, from: '0001-01-01T00:00:00.000Z', to: '0001-01-01T05:00:00.000Z' });
+  });
+
   it('a path parameter that is not valid percent-encoded UTF-8', async () => {
     expectValidationFailed(await get('/v1/orders/%FF', KEYS.operator), ['path']);
     expectValidationFailed(await get('/v1/refunds/%E0%A4%A', KEYS.operator), ['path']);
