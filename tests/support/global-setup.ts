@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { portFromEnv, startThrowawayPlatform, type ThrowawayPlatform } from '../../platform/infra/throwaway-platform';
 import { tailFile } from '../../platform/infra/wait';
+import { bundleWorkflows } from '../../platform/worker-settings';
 import { ROOT, RUN_DIR, writeTestEnv, type TestEnv } from './test-env';
 
 /** What global teardown needs; jest runs both in the same (outer) realm. */
@@ -29,6 +30,13 @@ export default async function globalSetup(): Promise<void> {
   const overlay = path.join(ROOT, 'tests', 'support', 'config-overlay.yaml');
   const childEnv: Record<string, string> = { TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' };
   if (fs.existsSync(overlay)) childEnv.CONFIG_OVERLAY = overlay;
+  // Every worker of the run (the harness's, those tests restart, their own pairs) loads one
+  // bundle of this checkout's workflow code, made while PostgreSQL and Temporal start,
+  // instead of each webpacking the same sources again.
+  const bundleFile = path.join(RUN_DIR, 'workflow-bundle.js');
+  const bundling = bundleWorkflows('WARN');
+  bundling.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  childEnv.WORKFLOW_BUNDLE = bundleFile;
 
   try {
     // Fresh state each run.
@@ -45,6 +53,7 @@ export default async function globalSetup(): Promise<void> {
       databaseUrl: process.env.TEST_DATABASE_URL,
       temporalAddress: process.env.TEST_TEMPORAL_ADDRESS,
       namespace: process.env.TEMPORAL_NAMESPACE,
+      beforeApps: async () => fs.writeFileSync(bundleFile, await bundling),
       timeoutMs: READY_TIMEOUT_MS,
       log,
     });
