@@ -41,6 +41,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     // Fresh state each run.
     const api = portFromEnv('TEST_API_PORT', 3100);
+    // The harness's worker serves /metrics (its own and Temporal's SDK metrics) on the ports
+    // after the API's, so the metrics test reads the worker every other test uses.
+    Object.assign(childEnv, { METRICS_PORT: String(api.port + 5), TEMPORAL_METRICS_PORT: String(api.port + 6) });
     platform = await startThrowawayPlatform({
       root: ROOT,
       dir: RUN_DIR,
