@@ -3,6 +3,8 @@
  * writes a V8 CPU profile of the whole process to <dir>/<name>-<pid>.cpuprofile when it
  * exits. Node refuses `--cpu-prof` in NODE_OPTIONS, so the profiler is started through
  * the inspector; an in-process session answers synchronously, so `exit` can still write.
+ * It profiles the main thread: a worker's workflow code runs in the Temporal SDK's
+ * worker threads and is not in it.
  */
 const fs = require('node:fs');
 const path = require('node:path');
