@@ -49,7 +49,7 @@ async function main() {
     connection,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
-    ...workflowCode(__dirname),
+    ...workflowCode(__dirname, settings.WORKFLOW_BUNDLE),
     ...drainSettings(settings),
     activities: { ...abilities, ...createFlashSaleActivities(db) },
   });

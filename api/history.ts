@@ -6,7 +6,8 @@ import { AppError } from '../platform/errors/app-error';
 import { isWorkflowNotFound } from '../platform/orders/workflow-state';
 import type { OrderClient } from './order-client';
 
-interface HistoryEvent {
+/** One line of an order's history (the console shows these). */
+export interface HistoryEvent {
   at: string;
   kind: 'STEP_COMPLETED' | 'STEP_FAILED' | 'COMPENSATED' | 'SIGNAL' | 'STATUS_CHANGED' | 'TIMER';
   step: string | null;

@@ -43,7 +43,8 @@ async function main() {
   const steps = stepsPerOrder();
   log(`orders bench: ${N} orders at concurrency ${C}, ${ROUNDS} round(s), floor = workflows of ${steps} no-op activities; ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
   // BENCH_PROFILE=<dir>: every app process writes a V8 CPU profile (.cpuprofile) there when it exits.
-  const platform = await startBenchPlatform({ env: process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {} });
+  const profile: Record<string, string> = process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'support', 'cpu-profile.cjs')}`, BENCH_PROFILE: path.resolve(process.env.BENCH_PROFILE) } : {};
+  const platform = await startBenchPlatform({ env: profile });
   const url = platform.urls[0];
   const db = createDb(platform.databaseUrl, 2);
   const floorWorker = await startFloorWorker(platform.temporalAddress, path.join(platform.dir, 'floor-worker.log'));

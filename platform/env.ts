@@ -67,6 +67,8 @@ export const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt(),
   WEBHOOK_TIMEOUT_MS: positive(),
   WEBHOOK_LEASE_MS: positive(),
+  /** A prebuilt workflow bundle for the worker (scripts/build-workflow-bundle.ts); unset: dist/'s, else bundled from the sources at start. */
+  WORKFLOW_BUNDLE: text(),
   // Worker drain and crash recovery (platform/worker-settings.ts, docs/operations.md).
   WORKER_SHUTDOWN_GRACE_MS: withDefault(positive(), 10_000),
   STICKY_SCHEDULE_TO_START_MS: withDefault(positive(), 10_000),

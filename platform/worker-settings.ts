@@ -1,20 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import type { EnvSettings } from './env';
 
 /** The prebuilt workflow bundle, beside the compiled worker in dist/ (scripts/build-workflow-bundle.ts). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
 /**
- * Where a worker gets its workflow code: the prebuilt bundle when it runs compiled from
- * dist/ (no webpack at start: ready in about a second), else the TypeScript sources,
- * bundled at start (the development path).
+ * Where a worker gets its workflow code: a prebuilt bundle named by WORKFLOW_BUNDLE, else
+ * the one beside the compiled worker in dist/ (no webpack at start: ready in about a
+ * second), else the TypeScript sources, bundled at start (the development path).
  */
-export function workflowCode(workerDir: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowCode(workerDir: string, bundleFile?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (bundleFile) {
+    if (!fs.existsSync(bundleFile)) throw new Error(`WORKFLOW_BUNDLE=${bundleFile}: no such file (scripts/build-workflow-bundle.ts makes one)`);
+    return { workflowBundle: { codePath: path.resolve(bundleFile) } };
+  }
   const codePath = path.join(workerDir, WORKFLOW_BUNDLE_FILE);
   if (fs.existsSync(codePath)) return { workflowBundle: { codePath } };
   return { workflowsPath: require.resolve('../workflows') };
+}
+
+/** The workflow code of this checkout, bundled as a worker on its sources would bundle it at start. */
+export async function bundleWorkflows(logLevel: 'INFO' | 'WARN' = 'INFO'): Promise<string> {
+  return (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger(logLevel) })).code;
 }
 
 /**

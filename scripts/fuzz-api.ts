@@ -21,9 +21,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApps, startInfra } from '../platform/infra/platform-stack';
-import { findTemporalCli } from '../platform/infra/temporal-cli';
-import { assertPortFree } from '../platform/infra/wait';
+import { portFromEnv, startThrowawayPlatform } from '../platform/infra/throwaway-platform';
 import { ensureSchemathesis, runSchemathesis, SCHEMATHESIS_VERSION } from './fuzz/schemathesis';
 import { buyerSessionsConfig, createBuyerOrders, createBuyerSessions } from './fuzz/buyer-sessions';
 import { exercised, operationsOf, succeeded, tallyHar, type Tally } from './fuzz/tally';
@@ -57,66 +55,20 @@ interface Target {
 /** A platform of the fuzz run's own, as the benchmarks and the test harness start theirs. */
 async function startPlatform(): Promise<Target> {
   const dir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data', 'fuzz');
-  const apiPort = intFromEnv('FUZZ_API_PORT', 3390);
-  await assertPortFree('127.0.0.1', apiPort, 'the fuzzed API server', 'FUZZ_API_PORT');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const infra = await startInfra({
-    postgres: () => ({
-      dataDir: path.join(dir, 'postgres'),
-      port: intFromEnv('FUZZ_PG_PORT', 54390),
-      portEnvVar: 'FUZZ_PG_PORT',
-      // A throwaway cluster: durability only costs time.
-      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
-      output: { file: path.join(dir, 'postgres.log') },
-      log,
-    }),
-    temporal: async () => ({
-      cliPath: await findTemporalCli(ROOT, log),
-      dbFile: path.join(dir, 'temporal.sqlite'),
-      port: intFromEnv('FUZZ_TEMPORAL_PORT', 7390),
-      portEnvVars: { port: 'FUZZ_TEMPORAL_PORT' },
-      headless: true,
-      output: { file: path.join(dir, 'temporal.log') },
-    }),
+  const platform = await startThrowawayPlatform({
+    root: ROOT,
+    dir,
+    // A throwaway cluster: durability only costs time.
+    postgres: { ...portFromEnv('FUZZ_PG_PORT', 54390), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } },
+    temporal: portFromEnv('FUZZ_TEMPORAL_PORT', 7390),
+    api: { ...portFromEnv('FUZZ_API_PORT', 3390), what: 'the fuzzed API server' },
+    taskQueue: 'orders-fuzz',
+    // Deliveries to the fixtures' dead endpoint are given up at once, so resending one can be fuzzed.
+    appEnv: { WEBHOOK_MAX_ATTEMPTS: '1' },
+    beforeApps: (infra) => seedDemoData(infra.databaseUrl),
+    log,
   });
-  try {
-    await seedDemoData(infra.databaseUrl);
-    const taskQueue = 'orders-fuzz';
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: infra.databaseUrl,
-      TEMPORAL_ADDRESS: infra.temporalAddress,
-      TASK_QUEUE: taskQueue,
-      LOG_LEVEL: 'warn',
-      // Deliveries to the fixtures' dead endpoint are given up at once, so resending one can be fuzzed.
-      WEBHOOK_MAX_ATTEMPTS: '1',
-    };
-    delete env.CONFIG_OVERLAY;
-    const serverLog = path.join(dir, 'server.log');
-    const apps = await startApps({
-      root: ROOT,
-      env,
-      temporalAddress: infra.temporalAddress,
-      taskQueue,
-      workerLogs: [path.join(dir, 'worker.log')],
-      servers: [{ port: apiPort, log: serverLog }],
-      timeoutMs: 180_000,
-    });
-    return {
-      baseUrl: apps.urls[0],
-      serverLog,
-      databaseUrl: infra.databaseUrl,
-      dir,
-      stop: async () => {
-        await apps.stop();
-        await infra.stop();
-      },
-    };
-  } catch (err) {
-    await infra.stop().catch(() => undefined);
-    throw err;
-  }
+  return { baseUrl: platform.apps.urls[0], serverLog: platform.logs.servers[0], databaseUrl: platform.infra.databaseUrl, dir, stop: platform.stop };
 }
 
 /**

@@ -11,10 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApps, startInfra } from '../../platform/infra/platform-stack';
 import type { ManagedProcess } from '../../platform/infra/processes';
-import { findTemporalCli } from '../../platform/infra/temporal-cli';
-import { assertPortFree } from '../../platform/infra/wait';
+import { portFromEnv, startThrowawayPlatform } from '../../platform/infra/throwaway-platform';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -46,74 +44,38 @@ export interface BenchPlatform {
   stop(): Promise<void>;
 }
 
-function port(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name}=${process.env[name]} is not a valid port`);
-  return value;
-}
-
 export async function startBenchPlatform(opts: BenchPlatformOptions = {}): Promise<BenchPlatform> {
-  const log = opts.log ?? ((msg: string) => console.error(`[bench] ${msg}`));
   const dir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data', 'bench');
-  const apiPort = port('PORT', 3000);
-  const serverCount = opts.infraOnly ? 0 : opts.servers ?? 1;
-  const workerCount = opts.infraOnly ? 0 : opts.workers ?? 1;
-  for (let i = 0; i < serverCount; i++) await assertPortFree('127.0.0.1', apiPort + i, 'a benchmark API server', 'PORT');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-
-  const infra = await startInfra({
-    postgres: () => ({
-      dataDir: path.join(dir, 'postgres'),
-      port: port('PG_PORT', 5433),
-      portEnvVar: 'PG_PORT',
-      settings: { max_connections: '300' },
-      output: { file: path.join(dir, 'postgres.log') },
-      log,
-    }),
-    temporal: async () => ({
-      cliPath: await findTemporalCli(ROOT, log),
-      dbFile: path.join(dir, 'temporal.sqlite'),
-      port: port('TEMPORAL_PORT', 7233),
-      portEnvVars: { port: 'TEMPORAL_PORT' },
-      headless: true,
-      output: { file: path.join(dir, 'temporal.log') },
-    }),
-  });
+  const api = portFromEnv('PORT', 3000);
+  const servers = opts.infraOnly ? 0 : opts.servers ?? 1;
   const taskQueue = 'orders-bench';
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', ...opts.env };
-  delete env.CONFIG_OVERLAY;
-  try {
-    const apps = await startApps({
-      root: ROOT,
-      env,
-      temporalAddress: infra.temporalAddress,
-      taskQueue,
-      workerLogs: Array.from({ length: workerCount }, (_, i) => path.join(dir, `worker-${i}.log`)),
-      servers: Array.from({ length: serverCount }, (_, i) => ({ port: apiPort + i, log: path.join(dir, `server-${i}.log`) })),
-      timeoutMs: 180_000,
-    });
-    return {
-      databaseUrl: infra.databaseUrl,
-      temporalAddress: infra.temporalAddress,
-      taskQueue,
-      urls: apps.urls,
-      workers: apps.workers,
-      servers: apps.servers,
-      temporalPid: infra.temporal!.pid,
-      postgresPid: infra.postgres!.pid,
-      dir,
-      appEnv: env,
-      nextApiPort: apiPort + serverCount,
-      stop: async () => {
-        await apps.stop();
-        await infra.stop();
-      },
-    };
-  } catch (err) {
-    await infra.stop().catch(() => undefined);
-    throw err;
-  }
+  const platform = await startThrowawayPlatform({
+    root: ROOT,
+    dir,
+    postgres: { ...portFromEnv('PG_PORT', 5433), settings: { max_connections: '300' } },
+    temporal: portFromEnv('TEMPORAL_PORT', 7233),
+    api: { ...api, what: 'a benchmark API server' },
+    workers: opts.infraOnly ? 0 : opts.workers ?? 1,
+    servers,
+    taskQueue,
+    appEnv: opts.env,
+    log: opts.log ?? ((msg: string) => console.error(`[bench] ${msg}`)),
+  });
+  const { infra, apps } = platform;
+  return {
+    databaseUrl: infra.databaseUrl,
+    temporalAddress: infra.temporalAddress,
+    taskQueue,
+    urls: apps.urls,
+    workers: apps.workers,
+    servers: apps.servers,
+    temporalPid: infra.temporal!.pid,
+    postgresPid: infra.postgres!.pid,
+    dir,
+    appEnv: platform.appEnv,
+    nextApiPort: api.port + servers,
+    stop: platform.stop,
+  };
 }
 
 /** Resident set size of a process in MB (Linux /proc), 0 when it is gone. */

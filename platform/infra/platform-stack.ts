@@ -1,8 +1,9 @@
 /**
- * A whole platform brought up by a program — the jest global setup, the benchmarks:
- * PostgreSQL and Temporal (embedded, or existing ones), migrations, then worker(s) and
- * REST server(s) as child processes, waited for until ready. `npm start` uses the same
- * pieces with its own console output and shutdown order (scripts/start.ts).
+ * The pieces of a platform brought up by a program: PostgreSQL and Temporal (embedded, or
+ * existing ones) with migrations, then worker(s) and REST server(s) as child processes,
+ * waited for until ready. A throwaway platform (tests, benchmarks, fuzz) puts them
+ * together in throwaway-platform.ts; `npm start` uses them with its own console output
+ * and shutdown order (scripts/start.ts).
  */
 import { migrateLatest } from '../db/migrate';
 import { spawnServer, spawnWorker, waitForWorkerReady, WORKER_READY_TEXT } from './app-processes';

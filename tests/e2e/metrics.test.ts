@@ -1,13 +1,11 @@
 /**
  * /metrics after real orders: the server counts its HTTP requests by route template and
- * status; a worker started with METRICS_PORT counts the order transitions, ability runs
- * and fence outcomes those orders caused, and carries Temporal's SDK metrics.
+ * status; a worker with METRICS_PORT (the harness starts its worker with one) counts the
+ * order transitions, ability runs and fence outcomes those orders caused, and carries
+ * Temporal's SDK metrics (TEMPORAL_METRICS_PORT).
  */
 import { call, closeDatabase, createOrder, createdOrder, makeSku, makeUser, pay, uid } from '../support/api';
-import { killWorker, startWorker, testEnv } from '../support/test-env';
-
-const WORKER_METRICS_PORT = Number(process.env.TEST_API_PORT ?? 3100) + 5;
-const TEMPORAL_METRICS_PORT = WORKER_METRICS_PORT + 1;
+import { testEnv } from '../support/test-env';
 
 type Samples = Map<string, number>;
 
@@ -37,19 +35,12 @@ function total(samples: Samples, name: string, labels: Record<string, string>): 
 
 const delta = (before: Samples, after: Samples, name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
 
-afterAll(async () => {
-  // Give the suite back a worker with the harness's own settings.
-  await killWorker('SIGTERM');
-  await startWorker();
-  await closeDatabase();
-});
+afterAll(closeDatabase);
 
 describe('metrics', () => {
   it('counts HTTP requests, order transitions, ability runs and fence outcomes of real orders', async () => {
-    await killWorker('SIGTERM');
-    await startWorker(180_000, { METRICS_PORT: String(WORKER_METRICS_PORT), TEMPORAL_METRICS_PORT: String(TEMPORAL_METRICS_PORT) });
     const serverUrl = `${testEnv().baseUrl}/metrics`;
-    const workerUrl = `http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`;
+    const workerUrl = `http://127.0.0.1:${testEnv().childEnv.METRICS_PORT}/metrics`;
 
     const userId = await makeUser({ balance: 100_000 });
     const skuId = await makeSku({ price: 1_000, stock: 5 });

@@ -4,11 +4,12 @@ import { createDb, type Db } from '../../platform/db/knex';
 import { MachineLease } from '../../platform/order-ids/machine-lease';
 import { formatOrderId, OrderIdGenerator, parseOrderId, userShardOf } from '../../platform/order-ids/order-id';
 import { newId } from '../../platform/ids';
+import { READY_LINE } from '../support/order-id-child';
 import { testEnv } from '../support/test-env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Starts `n` generator processes, lets them all claim their lease, then generate at once. */
+/** Starts `n` generator processes, waits until each holds its lease, then lets them generate at once. */
 async function generateInProcesses(n: number, count: number) {
   const children = Array.from({ length: n }, () =>
     spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'tests', 'support', 'order-id-child.ts'), String(count)], {
@@ -16,27 +17,32 @@ async function generateInProcesses(n: number, count: number) {
       stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );
-  const outputs = children.map(
-    (child) =>
-      new Promise<{ machineId: number; ids: string[] }>((resolve, reject) => {
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        child.on('close', (code) => {
-          try {
-            if (code !== 0) throw new Error(`generator exited ${code}: ${err}`);
-            resolve(JSON.parse(out));
-          } catch (e) {
-            reject(e);
-          }
-        });
-      }),
-  );
-  // Each child holds its lease once its row is claimed; give them all time to start.
-  await new Promise((r) => setTimeout(r, 8_000));
+  const runs = children.map((child) => {
+    let out = '';
+    let err = '';
+    let ready!: () => void;
+    const leased = new Promise<void>((resolve) => (ready = resolve));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.startsWith(`${READY_LINE}\n`)) ready();
+    });
+    child.stderr.on('data', (d) => (err += d));
+    const output = new Promise<{ machineId: number; ids: string[] }>((resolve, reject) => {
+      child.on('close', (code) => {
+        try {
+          if (code !== 0) throw new Error(`generator exited ${code}: ${err}`);
+          resolve(JSON.parse(out.slice(READY_LINE.length + 1)));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    // A child that dies before holding its lease fails the wait instead of hanging it.
+    return { leased: Promise.race([leased, output.then(() => undefined)]), output };
+  });
+  await Promise.all(runs.map((r) => r.leased));
   for (const child of children) child.stdin.end('go\n');
-  return Promise.all(outputs);
+  return Promise.all(runs.map((r) => r.output));
 }
 
 describe('order ids: time + machine id + user shard + sequence', () => {

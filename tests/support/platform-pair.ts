@@ -29,7 +29,8 @@ export interface Pair {
 
 function envFor(opts: PairOptions, port: number): NodeJS.ProcessEnv {
   const harness = testEnv();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...harness.childEnv, TASK_QUEUE: opts.taskQueue, PORT: String(port), ...(opts.env ?? {}) };
+  // The harness's worker holds the metrics ports; a pair's worker serves none.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...harness.childEnv, METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', TASK_QUEUE: opts.taskQueue, PORT: String(port), ...(opts.env ?? {}) };
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k];
   return env;
 }

@@ -4,6 +4,8 @@ import { api, get, money, pct, qs, when } from '../api';
 import { Card, ChartView, ErrorBox } from '../components';
 import { navigate, useLoad } from '../hooks';
 import type { Me } from '../main';
+import type { Alert } from '../../../platform/dashboard/alerts';
+import type { Dashboard as PeriodDashboard, Measures } from '../../../platform/dashboard/dashboard';
 
 const RANGES: Record<string, number> = { '1h': 1, '24h': 24, '7d': 24 * 7, '30d': 24 * 30 };
 const DIMENSIONS = [
@@ -14,26 +16,8 @@ const DIMENSIONS = [
 ] as const;
 const COLOURS = { created: '#2f5bea', paid: '#1f8a4c', cancelled: '#c9302c', closed: '#9aa3b5', refunded: '#b8650a', gmv: '#6b4fbb' };
 
-interface Measures {
-  created: number;
-  paid: number;
-  cancelled: number;
-  closed: number;
-  refunded: number;
-  gmv: number;
-  refundAmount: number;
-  payConversion: number | null;
-  cancelRate: number | null;
-}
-interface Dashboard {
-  from: string;
-  to: string;
-  asOf: string;
-  bucket: 'hour' | 'day';
-  totals: Measures;
-  breakdown: Record<string, ({ key: string } & Measures)[]>;
-  series: ({ at: string } & Measures)[];
-}
+/** The route's answer: the platform's dashboard and when its rollup was last refreshed. */
+type Dashboard = PeriodDashboard & { asOf: string };
 
 const bars = (rows: ({ key: string } & Measures)[], fields: (keyof typeof COLOURS)[]): ChartConfiguration => ({
   type: 'bar',
@@ -162,17 +146,6 @@ export function DashboardPage({ me, query }: { me: Me; query: Record<string, str
       )}
     </div>
   );
-}
-
-interface Alert {
-  bizId: string;
-  metric: 'payConversion' | 'cancelRate';
-  thresholdPercent: number;
-  windowMinutes: number;
-  minOrders: number;
-  firing: boolean;
-  actualPercent: number | null;
-  ordersInWindow: number;
 }
 
 const ALERT_POLL_MS = 30_000;

@@ -1,18 +1,9 @@
 import { get } from '../api';
 import { Card, ErrorBox } from '../components';
 import { useLoad } from '../hooks';
+import type { capabilityMap } from '../../../platform/capabilities';
 
-interface Step {
-  ability: string;
-  extPt: string;
-  extension: string;
-  compensation: { ability: string; extPt: string; extension: string } | null;
-}
-interface Capability {
-  bizId: string;
-  scenario: string;
-  useCases: { useCase: string; flow: string | null; steps: Step[] }[];
-}
+type Capability = ReturnType<typeof capabilityMap>[number];
 
 /** Each business identity's rules, configuration and flows, and the capability map from the live registry. */
 export function LinesPage() {

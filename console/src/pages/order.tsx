@@ -2,14 +2,8 @@ import { useState } from 'preact/hooks';
 import { get, money, post, when } from '../api';
 import { ActionButton, Badge, Card, ErrorBox } from '../components';
 import { useLoad } from '../hooks';
+import type { HistoryEvent } from '../../../api/history';
 
-interface HistoryEvent {
-  at: string;
-  kind: 'STEP_COMPLETED' | 'STEP_FAILED' | 'COMPENSATED' | 'SIGNAL' | 'STATUS_CHANGED';
-  step: string | null;
-  extension: string | null;
-  detail: string;
-}
 
 const KIND_LABEL: Record<HistoryEvent['kind'], string> = {
   STEP_COMPLETED: 'step',
@@ -17,6 +11,7 @@ const KIND_LABEL: Record<HistoryEvent['kind'], string> = {
   COMPENSATED: 'compensated',
   SIGNAL: 'message',
   STATUS_CHANGED: 'status',
+  TIMER: 'timer',
 };
 
 export function OrderPage({ orderId }: { orderId: string }) {
