@@ -15,6 +15,7 @@ import { createDb } from './platform/db/knex';
 import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { envSettings, readEnv } from './platform/env';
 import { createLogger } from './platform/logger';
+import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
 import type { AppDeps } from './api/deps';
 import { DEFAULT_LEASE, MachineLease } from './platform/order-ids/machine-lease';
 import { OrderIdGenerator } from './platform/order-ids/order-id';
@@ -40,6 +41,7 @@ export async function startServer(opts: ServerOptions = {}) {
   const machineLease = await new MachineLease(db, DEFAULT_LEASE, (err) => log.warn({ err }, 'could not renew this server’s machine-id lease')).start();
   const orderIds = new OrderIdGenerator(() => machineLease.current());
   const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
+  registerOutboxGauges(db);
   const app = createApp({ db, config, registry, temporal, orders, orderIds, presence, flashSale: opts.flashSale }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).

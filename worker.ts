@@ -21,6 +21,7 @@ import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/o
 import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
+import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
 
 async function main() {
   const loaded = Math.round(process.uptime() * 1000);
@@ -58,6 +59,7 @@ async function main() {
   const ready = Math.round(process.uptime() * 1000);
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress}) ${ready} ms after start: code loaded at ${loaded} ms, configured and connected at ${connected} ms`);
 
+  if (settings.METRICS_PORT) registerOutboxGauges(db);
   const metricsServer = await serveWorkerMetrics(settings.METRICS_PORT, temporalMetricsUrl).catch((err: Error) => {
     log.error({ err, port: settings.METRICS_PORT }, 'could not serve /metrics on METRICS_PORT');
     return undefined;

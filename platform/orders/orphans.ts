@@ -3,6 +3,7 @@ import type { AbilityInput, AbilityResult, OrderWorkflowInput } from '../domain/
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import { changeOrder } from '../repositories/orders';
+import { orphanedOrdersClosed } from '../metrics/instruments';
 
 /**
  * Orders whose workflow is gone. An order awaiting payment holds stock and coupons until
@@ -85,6 +86,7 @@ async function closeOrphan(deps: OrphanScanDeps, order: { order_id: string; pay_
     const note = { at: new Date().toISOString(), kind: 'ORPHAN_CLOSED', workflowStatus: state.status, steps };
     await changeOrder(trx, order.order_id, {}, { reason: 'orphaned order closed', note, event: 'OrphanedOrderClosed', eventPayload: note });
   });
+  orphanedOrdersClosed.inc({ biz_id: order.biz_id, scenario: order.scenario });
   deps.log?.warn({ orderId: order.order_id, workflowStatus: state.status, steps }, 'closed an orphaned order');
   return { orderId: order.order_id, workflowStatus: state.status, steps };
 }
