@@ -22,6 +22,7 @@ import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
 import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
+import { activityLogContext, WORKFLOW_INTERCEPTOR_MODULES } from './platform/logging/temporal-interceptors';
 
 async function main() {
   const loaded = Math.round(process.uptime() * 1000);
@@ -51,6 +52,8 @@ async function main() {
     ...workflowCode(__dirname),
     ...drainSettings(settings),
     activities: { ...abilities, ...createFlashSaleActivities(db) },
+    // Log lines of activities carry their request, order, workflow, activity and attempt.
+    interceptors: { activity: [activityLogContext(log)], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
   });
   // Worker.run() polls at once, and stops polling on SIGINT/SIGTERM (worker.shutdown()):
   // in-flight activities get shutdownGraceTime to finish and the sticky queue is released.

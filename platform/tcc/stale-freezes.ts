@@ -5,6 +5,7 @@ import { post } from '../repositories/accounts';
 import { changeOrder, lockOrder } from '../repositories/orders';
 import { fenced } from './fence';
 import { staleFreezesReleased } from '../metrics/instruments';
+import { workflowIdOf } from '../orders/workflow-state';
 
 /**
  * Freezes (TCC tries that hold money in a frozen amount, or points in escrow) that the
@@ -62,7 +63,7 @@ export async function releaseStaleFreezes(db: Db, opts: { olderThanSeconds: numb
     if (r) {
       staleFreezesReleased.inc({ branch: r.branch });
       released.push(r);
-      opts.log?.warn({ ...r }, 'released a stale freeze');
+      opts.log?.warn({ ...r, workflowId: r.orderId && workflowIdOf(r.orderId) }, 'released a stale freeze');
     }
   }
   return released;

@@ -3,6 +3,8 @@ import type { Db } from '../db/knex';
 import type { DeliveryRow, EndpointRow } from './rows';
 import { sendDelivery } from './send';
 import { webhookDeliveries } from '../metrics/instruments';
+import { withLogContext } from '../logging/log-context';
+import { workflowIdOf } from '../orders/workflow-state';
 import { DEFAULT_DISPATCHER_OPTIONS, type DispatcherOptions } from './settings';
 
 /**
@@ -30,7 +32,7 @@ export class WebhookDispatcher {
         RETURNING d.*`,
       [this.o.leaseMs / 1000, this.o.batchSize],
     );
-    await Promise.all(claimed.rows.map((d) => this.attempt(d)));
+    await Promise.all(claimed.rows.map((d) => withLogContext({ orderId: d.order_id ?? undefined, workflowId: d.order_id ? workflowIdOf(d.order_id) : undefined, bizId: d.biz_id }, () => this.attempt(d))));
     return claimed.rows.length;
   }
 
