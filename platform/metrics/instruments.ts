@@ -28,10 +28,16 @@ export const orderTransitions = new Counter({
   labelNames: ['biz_id', 'scenario', 'field', 'from', 'to'] as const,
 });
 
+export const orderAmounts = new Counter({
+  name: 'order_amount_fen_total',
+  help: 'Money of committed order changes in fen, by business line, scenario and kind: paid (what an order that became PAID was paid) and refunded (what its refunded amount grew by)',
+  labelNames: ['biz_id', 'scenario', 'kind'] as const,
+});
+
 export const abilityRuns = new Counter({
   name: 'ability_runs_total',
-  help: 'Ability activities run, by ability, phase (action or compensation) and outcome (ok, refused, fault)',
-  labelNames: ['ability', 'phase', 'outcome'] as const,
+  help: 'Ability activities run, by business line, ability, phase (action or compensation) and outcome (ok, refused, fault)',
+  labelNames: ['biz_id', 'ability', 'phase', 'outcome'] as const,
 });
 
 export const fenceOutcomes = new Counter({

@@ -94,6 +94,7 @@ describe('metrics', () => {
       toPaid: delta(worker0, worker1, 'order_transitions_total', { ...line, field: 'status', to: 'PAID' }),
       toCancelled: delta(worker0, worker1, 'order_transitions_total', { ...line, field: 'status', to: 'CANCELLED' }),
     }).toEqual({ toPendingPayment: 2, toPaid: 1, toCancelled: 1 });
+    expect(delta(worker0, worker1, 'order_amount_fen_total', { ...line, kind: 'paid' })).toBe(paid.payableAmount);
     expect(delta(worker0, worker1, 'ability_runs_total', { phase: 'action', outcome: 'ok' })).toBeGreaterThanOrEqual(4);
     expect(delta(worker0, worker1, 'tcc_fence_outcomes_total', { phase: 'try', outcome: 'applied' })).toBeGreaterThanOrEqual(2);
     // Temporal's SDK metrics, from the runtime's Prometheus exporter, on the same scrape.
