@@ -45,15 +45,17 @@ async function main() {
   const abilities = createAbilityActivities(registry, faults);
   const connection = await connecting;
   const connected = Math.round(process.uptime() * 1000);
+  const code = workflowCode(__dirname);
   const worker = await Worker.create({
     connection,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
-    ...workflowCode(__dirname),
+    ...code,
     ...drainSettings(settings),
     activities: { ...abilities, ...createFlashSaleActivities(db) },
-    // Log lines of activities carry their request, order, workflow, activity and attempt.
-    interceptors: { activity: [activityLogContext(log)], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    // Log lines of activities carry their request, order, workflow, activity and attempt. The
+    // prebuilt bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
+    interceptors: { activity: [activityLogContext(log)], workflowModules: code.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES },
   });
   // Worker.run() polls at once, and stops polling on SIGINT/SIGTERM (worker.shutdown()):
   // in-flight activities get shutdownGraceTime to finish and the sticky queue is released.
