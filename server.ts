@@ -16,6 +16,8 @@ import { pendingWorkflowInput } from './platform/flash-sale/workflow-starts';
 import { envSettings, readEnv } from './platform/env';
 import { longestAfterSaleDays, retentionSettingsFromEnv } from './platform/retention/settings';
 import { createLogger } from './platform/logger';
+import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
+import { requestIdClientInterceptor } from './platform/logging/temporal-interceptors';
 import type { AppDeps } from './api/deps';
 import { DEFAULT_LEASE, MachineLease } from './platform/order-ids/machine-lease';
 import { OrderIdGenerator } from './platform/order-ids/order-id';
@@ -36,13 +38,15 @@ export async function startServer(opts: ServerOptions = {}) {
   // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const temporal = new Client({ connection, namespace: env.temporalNamespace });
+  // Workflow starts, updates and signals carry the REST request's id on to the activities' log lines.
+  const temporal = new Client({ connection, namespace: env.temporalNamespace, interceptors: { workflow: [requestIdClientInterceptor] } });
   // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).
   const presence = opts.joinCluster === false ? undefined : await new ServerPresence(db, DEFAULT_PRESENCE, (err) => log.warn({ err }, 'could not record this server’s heartbeat')).run();
   // A machine id leased for this process: order ids are unique across servers without coordination.
   const machineLease = await new MachineLease(db, DEFAULT_LEASE, (err) => log.warn({ err }, 'could not renew this server’s machine-id lease')).start();
   const orderIds = new OrderIdGenerator(() => machineLease.current());
   const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
+  registerOutboxGauges(db);
   const app = createApp({ db, config, registry, temporal, orders, orderIds, presence, flashSale: opts.flashSale }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash
   // sale opening thousands of connections at once wants more (up to net.core.somaxconn).

@@ -22,6 +22,8 @@ import { longestAfterSaleDays, retentionSettingsFromEnv } from './platform/reten
 import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
+import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
+import { activityLogContext, WORKFLOW_INTERCEPTOR_MODULES } from './platform/logging/temporal-interceptors';
 
 async function main() {
   const loaded = Math.round(process.uptime() * 1000);
@@ -45,13 +47,17 @@ async function main() {
   const abilities = createAbilityActivities(registry, faults);
   const connection = await connecting;
   const connected = Math.round(process.uptime() * 1000);
+  const code = workflowCode(__dirname, settings.WORKFLOW_BUNDLE);
   const worker = await Worker.create({
     connection,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
-    ...workflowCode(__dirname, settings.WORKFLOW_BUNDLE),
+    ...code,
     ...drainSettings(settings),
     activities: { ...abilities, ...createFlashSaleActivities(db) },
+    // Log lines of activities carry their request, order, workflow, activity and attempt. The
+    // prebuilt bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
+    interceptors: { activity: [activityLogContext(log)], workflowModules: code.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES },
   });
   // Worker.run() polls at once, and stops polling on SIGINT/SIGTERM (worker.shutdown()):
   // in-flight activities get shutdownGraceTime to finish and the sticky queue is released.
@@ -60,6 +66,7 @@ async function main() {
   const ready = Math.round(process.uptime() * 1000);
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress}) ${ready} ms after start: code loaded at ${loaded} ms, configured and connected at ${connected} ms`);
 
+  if (settings.METRICS_PORT) registerOutboxGauges(db);
   const metricsServer = await serveWorkerMetrics(settings.METRICS_PORT, temporalMetricsUrl).catch((err: Error) => {
     log.error({ err, port: settings.METRICS_PORT }, 'could not serve /metrics on METRICS_PORT');
     return undefined;

@@ -23,7 +23,7 @@ export function createAbilityActivities(registry: ExtensionRegistry, faults: Fau
     ABILITIES.map((ability) => [
       ability.id,
       async (input: AbilityInput): Promise<AbilityResult> => {
-        const counted = (outcome: 'ok' | 'refused' | 'fault') => abilityRuns.inc({ ability: ability.id, phase: input.phase, outcome });
+        const counted = (outcome: 'ok' | 'refused' | 'fault') => abilityRuns.inc({ biz_id: input.identity.bizId, ability: ability.id, phase: input.phase, outcome });
         try {
           const { extension, outcome } = await faults.around(`activity ${ability.id}`, () => runAbility(registry, ability, input));
           counted('ok');

@@ -25,6 +25,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { orderSearchRoutes } from './routes/order-search';
 import { principalRoutes } from './routes/principal';
 import { httpMetrics, metricsHandler } from '../platform/metrics/http-metrics';
+import { requestLog, resumeRequestLogContext } from './request-log';
 
 export const BODY_LIMIT = '64kb';
 
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestLog(log));
   app.use(httpMetrics());
   app.get('/metrics', metricsHandler());
 
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   app.use(consoleRoutes(log));
 
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: () => true }));
+  app.use(resumeRequestLogContext);
   // The buyer API authenticates buyers (access tokens, guest cart tokens), not API keys.
   const buyers = buyerApi(deps);
   const buyerRouter = express.Router();

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { withRequestIdHeader } from './openapi-request-id';
 import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
@@ -325,11 +326,13 @@ export function openApiDocument() {
   buyerPaths(add, json, idempotencyKey);
   addCataloguePaths(add, json(s.errorBody));
 
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: '3.0.3',
-    info: { title: 'Order platform', version: '1.0.0', description: 'The order middle platform (订单中台) REST contract, v1.' },
-    servers: [{ url: '/' }],
-  });
+  return withRequestIdHeader(
+    new OpenApiGeneratorV3(registry.definitions).generateDocument({
+      openapi: '3.0.3',
+      info: { title: 'Order platform', version: '1.0.0', description: 'The order middle platform (订单中台) REST contract, v1.' },
+      servers: [{ url: '/' }],
+    }),
+  );
 }
 
 /** The buyer API (/v1/buyer/…): buyer access tokens instead of API keys; docs/buyers.md describes it. */

@@ -1,5 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import type { Logger } from './logger';
+import { withLogContext } from './logging/log-context';
 
 export interface Loop {
   stop(): Promise<void>;
@@ -19,7 +20,7 @@ export function startLoop(name: string, intervalMs: number, tick: () => Promise<
     while (!stopped) {
       let worked = 0;
       try {
-        worked = await tick();
+        worked = await withLogContext({ loop: name }, tick);
       } catch (err) {
         log?.warn({ loop: name, err: (err as Error)?.message }, 'background loop failed; retrying');
         await sleep(Math.max(intervalMs, 1000));

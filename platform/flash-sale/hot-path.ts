@@ -8,6 +8,7 @@ import { CampaignCache, type CampaignEntry } from './campaign-cache';
 import { loadCampaign, type Campaign } from './campaigns';
 import { GroupCommit } from './group-commit';
 import { LoadMeter } from './load-meter';
+import { flashSaleAttempts } from '../metrics/instruments';
 import { CampaignReservation } from './reservation';
 import { limitExceeded, soldOut, type Attempt, type AttemptResult, type OrderTemplate } from './reserve';
 
@@ -73,6 +74,12 @@ export const NOT_STARTED = new AppError(409, 'NOT_STARTED', 'the flash sale has 
 export const ENDED = new AppError(409, 'ENDED', 'the flash sale has ended');
 const RATE_LIMITED = new AppError(429, 'RATE_LIMITED', 'too many attempts; try again in a moment');
 const SOLD_OUT = soldOut();
+
+/** Which layer answered an attempt, and whether a win was an earlier answer given again. */
+interface Verdict {
+  layer: 'replay' | 'campaign' | 'rate_limit' | 'sold_out_flag' | 'limit_memory' | 'database';
+  replay: boolean;
+}
 
 /** One campaign's layers in this process. */
 class CampaignLayers implements CampaignEntry {
@@ -143,34 +150,58 @@ export class FlashSaleHotPath implements FlashSaleAttempts {
     this.load.count();
     const st = await this.campaigns.get(campaignId);
     if (!st || (caller.bizIds !== 'all' && !caller.bizIds.includes(st.campaign.identity.bizId))) throw notFound(`flash sale ${campaignId}`);
+    const verdict: Verdict = { layer: 'database', replay: false };
+    const biz_id = st.campaign.identity.bizId;
+    try {
+      const won = await this.decide(st, a, verdict);
+      flashSaleAttempts.inc({ biz_id, layer: verdict.layer, result: verdict.replay ? 'replayed' : 'admitted' });
+      return won;
+    } catch (err) {
+      flashSaleAttempts.inc({ biz_id, layer: verdict.layer, result: err instanceof AppError ? err.code : 'error' });
+      throw err;
+    }
+  }
+
+  /** Runs the layers in turn; `verdict` says which one answered (for the attempts counter). */
+  private async decide(st: CampaignLayers, a: Attempt, verdict: Verdict): Promise<Won> {
     const c = st.campaign;
     const key = keyOf(a);
+    verdict.layer = 'replay';
     const known = st.keys.replayWin(key, a);
-    if (known) return known;
+    if (known) return (verdict.replay = true), known;
 
     const now = this.now();
     const phase = phaseAt(c, now);
+    verdict.layer = 'campaign';
     if (phase === 'SCHEDULED') throw NOT_STARTED;
-    if (phase === 'ENDED') return this.afterEnd(st, a);
+    if (phase === 'ENDED') return this.afterEnd(st, a, verdict);
 
+    verdict.layer = 'rate_limit';
     if (!st.rateLimits.allow(c, this.share(), a.userId, now)) throw RATE_LIMITED;
-    if (st.soldOut.isSet(now)) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }));
+    verdict.layer = 'sold_out_flag';
+    if (st.soldOut.isSet(now)) return this.finish(st, a, await st.refusals.submit({ attempt: a, error: SOLD_OUT }), verdict);
+    verdict.layer = 'limit_memory';
     if (a.quantity > c.perUserLimit || st.atLimit.isAtLimit(a.userId, now)) {
-      return this.finish(st, a, await st.refusals.submit({ attempt: a, error: st.limitExceeded }), false);
+      return this.finish(st, a, await st.refusals.submit({ attempt: a, error: st.limitExceeded }), verdict, false);
     }
-    return this.finish(st, a, await st.keys.once(key, a, () => st.reservation.reserve(a)));
+    verdict.layer = 'database';
+    return this.finish(st, a, await st.keys.once(key, a, () => st.reservation.reserve(a)), verdict);
   }
 
   /** After the end only a key's first answer can still be given (a buyer's retry); anything else is ENDED. */
-  private async afterEnd(st: CampaignLayers, a: Attempt): Promise<Won> {
+  private async afterEnd(st: CampaignLayers, a: Attempt, verdict: Verdict): Promise<Won> {
     const stored = (await storedAnswers(this.db, st.campaign.campaignId, [a])).get(keyOf(a));
     if (!stored) throw ENDED;
-    return this.finish(st, a, resultOf(stored, a));
+    verdict.layer = 'replay';
+    return this.finish(st, a, resultOf(stored, a), verdict);
   }
 
   /** Answers an attempt's result; `fromDatabase`: a LIMIT_EXCEEDED then means the buyer is at his limit (layer 4 remembers him). */
-  private finish(st: CampaignLayers, a: Attempt, result: AttemptResult, fromDatabase = true): Won {
-    if (result.kind === 'won') return st.keys.rememberWin(keyOf(a), a, result.response, result.orderId);
+  private finish(st: CampaignLayers, a: Attempt, result: AttemptResult, verdict: Verdict, fromDatabase = true): Won {
+    if (result.kind === 'won') {
+      verdict.replay = result.replay;
+      return st.keys.rememberWin(keyOf(a), a, result.response, result.orderId);
+    }
     if (result.kind === 'refused') {
       if (result.error.code === 'LIMIT_EXCEEDED' && fromDatabase) st.atLimit.remember(a.userId, this.now());
       throw result.error;

@@ -9,13 +9,18 @@ export function httpMetrics(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = httpRequestDuration.startTimer();
     res.once('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = routeTemplate(req);
       const labels = { method: req.method, route, status: String(res.statusCode) };
       httpRequests.inc(labels);
       stop(labels);
     });
     next();
   };
+}
+
+/** The route template a request matched (`/v1/orders/:orderId`), or `unmatched`. */
+export function routeTemplate(req: Request): string {
+  return req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
 }
 
 /** GET /metrics in the Prometheus text format; `extra` appends another exporter's text (Temporal's SDK metrics). */

@@ -28,10 +28,16 @@ export const orderTransitions = new Counter({
   labelNames: ['biz_id', 'scenario', 'field', 'from', 'to'] as const,
 });
 
+export const orderAmounts = new Counter({
+  name: 'order_amount_fen_total',
+  help: 'Money of committed order changes in fen, by business line, scenario and kind: paid (what an order that became PAID was paid) and refunded (what its refunded amount grew by)',
+  labelNames: ['biz_id', 'scenario', 'kind'] as const,
+});
+
 export const abilityRuns = new Counter({
   name: 'ability_runs_total',
-  help: 'Ability activities run, by ability, phase (action or compensation) and outcome (ok, refused, fault)',
-  labelNames: ['ability', 'phase', 'outcome'] as const,
+  help: 'Ability activities run, by business line, ability, phase (action or compensation) and outcome (ok, refused, fault)',
+  labelNames: ['biz_id', 'ability', 'phase', 'outcome'] as const,
 });
 
 export const fenceOutcomes = new Counter({
@@ -45,3 +51,27 @@ export function onCommit(trx: { executionPromise?: Promise<unknown> }, count: ()
   if (!trx.executionPromise) return count();
   trx.executionPromise.then(count, () => undefined);
 }
+
+export const flashSaleAttempts = new Counter({
+  name: 'flash_sale_attempts_total',
+  help: 'Flash-sale order attempts answered, by business line, the hot-path layer that decided (campaign, rate_limit, sold_out_flag, limit_memory, database, replay) and result (admitted, replayed, or the refusal code)',
+  labelNames: ['biz_id', 'layer', 'result'] as const,
+});
+
+export const webhookDeliveries = new Counter({
+  name: 'webhook_deliveries_total',
+  help: 'Webhook dispatch decisions, by business line and result: delivered (2xx), retry (failed, tried again later), failed (given up), cancelled (no enabled endpoint)',
+  labelNames: ['biz_id', 'result'] as const,
+});
+
+export const staleFreezesReleased = new Counter({
+  name: 'stale_freezes_released_total',
+  help: 'Stale TCC freezes (payment money, points in escrow) the scanner released, by branch',
+  labelNames: ['branch'] as const,
+});
+
+export const orphanedOrdersClosed = new Counter({
+  name: 'orphaned_orders_closed_total',
+  help: 'Overdue unpaid orders whose workflow was gone, closed by the orphan scanner',
+  labelNames: ['biz_id', 'scenario'] as const,
+});

@@ -3,6 +3,9 @@ import type { AbilityInput, AbilityResult, OrderWorkflowInput } from '../domain/
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import { changeOrder } from '../repositories/orders';
+import { orphanedOrdersClosed } from '../metrics/instruments';
+import { withLogContext } from '../logging/log-context';
+import { workflowIdOf } from './workflow-state';
 
 /**
  * Orders whose workflow is gone. An order awaiting payment holds stock and coupons until
@@ -48,17 +51,20 @@ export async function repairOrphanedOrders(deps: OrphanScanDeps, opts: { graceSe
     .select('o.order_id', 'o.pay_order_id', 'o.biz_id', 'o.scenario');
   const repaired: RepairedOrder[] = [];
   for (const order of overdue) {
-    const state = await deps.workflowState(order.order_id);
-    if (state.status === 'RUNNING') {
-      deps.log?.warn({ orderId: order.order_id }, 'order overdue but its workflow still runs (is a worker down?); left to it');
-      continue;
-    }
-    try {
-      repaired.push(await closeOrphan(deps, order, state));
-    } catch (err) {
-      // Each step is idempotent: the next scan tries again from the start.
-      deps.log?.warn({ err, orderId: order.order_id }, 'could not close an orphaned order yet');
-    }
+    const ids = { orderId: order.order_id, workflowId: workflowIdOf(order.order_id), bizId: order.biz_id, scenario: order.scenario };
+    await withLogContext(ids, async () => {
+      const state = await deps.workflowState(order.order_id);
+      if (state.status === 'RUNNING') {
+        deps.log?.warn('order overdue but its workflow still runs (is a worker down?); left to it');
+        return;
+      }
+      try {
+        repaired.push(await closeOrphan(deps, order, state));
+      } catch (err) {
+        // Each step is idempotent: the next scan tries again from the start.
+        deps.log?.warn({ err }, 'could not close an orphaned order yet');
+      }
+    });
   }
   return repaired;
 }
@@ -85,6 +91,7 @@ async function closeOrphan(deps: OrphanScanDeps, order: { order_id: string; pay_
     const note = { at: new Date().toISOString(), kind: 'ORPHAN_CLOSED', workflowStatus: state.status, steps };
     await changeOrder(trx, order.order_id, {}, { reason: 'orphaned order closed', note, event: 'OrphanedOrderClosed', eventPayload: note });
   });
+  orphanedOrdersClosed.inc({ biz_id: order.biz_id, scenario: order.scenario });
   deps.log?.warn({ orderId: order.order_id, workflowStatus: state.status, steps }, 'closed an orphaned order');
   return { orderId: order.order_id, workflowStatus: state.status, steps };
 }

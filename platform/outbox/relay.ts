@@ -2,6 +2,8 @@ import { backoffMs } from '../backoff';
 import type { Db } from '../db/knex';
 import { NO_FAULTS, type FaultInjector } from '../faults';
 import type { Logger } from '../logger';
+import { withLogContext, type LogContext } from '../logging/log-context';
+import { workflowIdOf } from '../orders/workflow-state';
 import { applyOnce, toOutboxEvent, type OutboxConsumer } from './consumer';
 
 export interface RelayOptions {
@@ -60,21 +62,23 @@ export class OutboxRelay {
         .skipLocked();
       for (const row of rows) {
         const event = toOutboxEvent(row);
-        try {
-          for (const consumer of this.consumers) {
-            const applied = await this.faults.around(`consumer ${consumer.name}`, () => applyOnce(this.db, consumer, event));
-            if (!applied) batch.redelivered += 1;
+        await withLogContext(idsOfEvent(event), async () => {
+          try {
+            for (const consumer of this.consumers) {
+              const applied = await this.faults.around(`consumer ${consumer.name}`, () => applyOnce(this.db, consumer, event));
+              if (!applied) batch.redelivered += 1;
+            }
+            await trx('outbox').where({ id: event.id }).update({ published_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
+            batch.published += 1;
+          } catch (err) {
+            const delay = backoffMs(row.attempts + 1, this.baseBackoffMs, this.maxBackoffMs);
+            await trx('outbox')
+              .where({ id: event.id })
+              .update({ attempts: row.attempts + 1, last_error: errorSummary(err), next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]) });
+            batch.failed += 1;
+            this.opts.log?.warn({ eventType: event.eventType, attempt: row.attempts + 1, retryInMs: delay, err: errorSummary(err) }, 'outbox event not delivered; will retry');
           }
-          await trx('outbox').where({ id: event.id }).update({ published_at: trx.fn.now(), attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
-          batch.published += 1;
-        } catch (err) {
-          const delay = backoffMs(row.attempts + 1, this.baseBackoffMs, this.maxBackoffMs);
-          await trx('outbox')
-            .where({ id: event.id })
-            .update({ attempts: row.attempts + 1, last_error: errorSummary(err), next_attempt_at: trx.raw(`now() + make_interval(secs => ?)`, [delay / 1000]) });
-          batch.failed += 1;
-          this.opts.log?.warn({ eventId: event.id, eventType: event.eventType, attempt: row.attempts + 1, retryInMs: delay, err: errorSummary(err) }, 'outbox event not delivered; will retry');
-        }
+        });
       }
     });
     return batch;
@@ -91,6 +95,14 @@ export class OutboxRelay {
       if (b.published + b.failed === 0) return total;
     }
   }
+}
+
+/** The ids of an outbox event, for the log lines written while it is delivered. */
+function idsOfEvent(event: ReturnType<typeof toOutboxEvent>): LogContext {
+  const ids: LogContext = { eventId: String(event.id) };
+  if (event.aggregateType !== 'order') return ids;
+  const bizId = typeof event.payload?.bizId === 'string' ? event.payload.bizId : undefined;
+  return { ...ids, orderId: event.aggregateId, workflowId: workflowIdOf(event.aggregateId), bizId };
 }
 
 /** The cause of a failure without the SQL knex prefixes to database errors (operators see it). */

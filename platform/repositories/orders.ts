@@ -5,7 +5,7 @@ import { canTransition, INVISIBLE_STATUSES, isFinal, type OrderStatus } from '..
 import type { PricedOrder } from '../domain/pricing';
 import { invalidState, notFound, versionConflict } from '../errors/app-error';
 import { newId } from '../ids';
-import { onCommit, orderTransitions } from '../metrics/instruments';
+import { onCommit, orderAmounts, orderTransitions } from '../metrics/instruments';
 import { appendEvent } from './outbox';
 
 export interface OrderRow {
@@ -106,12 +106,17 @@ export async function changeOrder(
     reason: opts.reason,
   }));
   if (opts.note) logs.push({ order_id: orderId, field: 'note', from_value: null as unknown as string, to_value: opts.note.kind, version, reason: opts.reason });
+  const refundedMore = Number(updated.refunded_amount ?? 0) - Number(current.refunded_amount ?? 0);
+  if (refundedMore > 0) onCommit(trx, () => orderAmounts.inc({ biz_id: current.biz_id, scenario: current.scenario, kind: 'refunded' }, refundedMore));
   if (logs.length > 0) {
     await trx('order_status_log').insert(logs);
     onCommit(trx, () => {
       for (const field of STATUS_FIELDS) {
         if (change[field] === undefined || change[field] === current[field]) continue;
         orderTransitions.inc({ biz_id: current.biz_id, scenario: current.scenario, field, from: String(current[field]), to: String(change[field]) });
+      }
+      if (change.payment_status === 'PAID' && current.payment_status === 'UNPAID') {
+        orderAmounts.inc({ biz_id: current.biz_id, scenario: current.scenario, kind: 'paid' }, Number(updated.paid_amount || updated.payable_amount));
       }
     });
   }

@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import { post } from '../repositories/accounts';
 import { changeOrder, lockOrder } from '../repositories/orders';
 import { fenced } from './fence';
+import { staleFreezesReleased } from '../metrics/instruments';
+import { workflowIdOf } from '../orders/workflow-state';
 
 /**
  * Freezes (TCC tries that hold money in a frozen amount, or points in escrow) that the
@@ -59,8 +61,9 @@ export async function releaseStaleFreezes(db: Db, opts: { olderThanSeconds: numb
     const spec = FREEZE_BRANCHES.find((b) => b.branch === c.branch)!;
     const r = await db.transaction((trx) => releaseOne(trx, c.xid, spec));
     if (r) {
+      staleFreezesReleased.inc({ branch: r.branch });
       released.push(r);
-      opts.log?.warn({ ...r }, 'released a stale freeze');
+      opts.log?.warn({ ...r, workflowId: r.orderId && workflowIdOf(r.orderId) }, 'released a stale freeze');
     }
   }
   return released;

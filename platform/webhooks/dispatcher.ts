@@ -2,6 +2,9 @@ import { backoffMs } from '../backoff';
 import type { Db } from '../db/knex';
 import type { DeliveryRow, EndpointRow } from './rows';
 import { sendDelivery } from './send';
+import { webhookDeliveries } from '../metrics/instruments';
+import { withLogContext } from '../logging/log-context';
+import { workflowIdOf } from '../orders/workflow-state';
 import { DEFAULT_DISPATCHER_OPTIONS, type DispatcherOptions } from './settings';
 
 /**
@@ -29,14 +32,15 @@ export class WebhookDispatcher {
         RETURNING d.*`,
       [this.o.leaseMs / 1000, this.o.batchSize],
     );
-    await Promise.all(claimed.rows.map((d) => this.attempt(d)));
+    await Promise.all(claimed.rows.map((d) => withLogContext({ orderId: d.order_id ?? undefined, workflowId: d.order_id ? workflowIdOf(d.order_id) : undefined, bizId: d.biz_id }, () => this.attempt(d))));
     return claimed.rows.length;
   }
 
   private async attempt(d: DeliveryRow): Promise<void> {
     const endpoint = await this.db<EndpointRow>('webhook_endpoints').where({ biz_id: d.biz_id }).first();
     if (!endpoint?.enabled) {
-      await this.db<DeliveryRow>('webhook_deliveries').where({ delivery_id: d.delivery_id, status: 'PENDING' }).update({ status: 'CANCELLED', last_error: 'the line has no enabled webhook endpoint' });
+      const cancelled = await this.db<DeliveryRow>('webhook_deliveries').where({ delivery_id: d.delivery_id, status: 'PENDING' }).update({ status: 'CANCELLED', last_error: 'the line has no enabled webhook endpoint' });
+      if (cancelled > 0) webhookDeliveries.inc({ biz_id: d.biz_id, result: 'cancelled' });
       return;
     }
     const attemptNo = d.attempts + 1;
@@ -45,9 +49,9 @@ export class WebhookDispatcher {
     // A resent delivery gets a fresh budget and schedule (see resend.ts).
     const sinceResend = attemptNo - d.attempts_at_resend;
     const givenUp = !delivered && sinceResend >= this.o.maxAttempts;
-    await this.db.transaction(async (trx) => {
+    const recorded = await this.db.transaction(async (trx): Promise<number> => {
       await trx('webhook_attempts').insert({ delivery_id: d.delivery_id, attempt_no: attemptNo, status_code: statusCode, error, duration_ms: durationMs }).onConflict(['delivery_id', 'attempt_no']).ignore();
-      await trx('webhook_deliveries')
+      return trx('webhook_deliveries')
         .where({ delivery_id: d.delivery_id, status: 'PENDING' })
         .update({
           attempts: attemptNo,
@@ -59,6 +63,8 @@ export class WebhookDispatcher {
           next_attempt_at: delivered || givenUp ? trx.fn.now() : trx.raw(`now() + make_interval(secs => ?)`, [backoffMs(sinceResend, this.o.baseDelayMs, this.o.maxDelayMs) / 1000]),
         });
     });
+    // Counted once the outcome is recorded (a delivery resolved meanwhile by another dispatcher is not).
+    if (recorded > 0) webhookDeliveries.inc({ biz_id: d.biz_id, result: delivered ? 'delivered' : givenUp ? 'failed' : 'retry' });
     if (!delivered) this.opts.log?.info({ deliveryId: d.delivery_id, attempt: attemptNo, error, givenUp }, 'webhook not delivered');
   }
 }

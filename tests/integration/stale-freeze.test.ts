@@ -1,6 +1,7 @@
 import { reconcile } from '../../platform/ledger/reconcile';
 import { releaseStaleFreezes } from '../../platform/tcc/stale-freezes';
 import { FenceViolation } from '../../platform/tcc/fence';
+import { staleFreezesReleased } from '../../platform/metrics/instruments';
 import { account, closeDatabase, createdOrder, database, get, makeSku, makeUser, pay } from '../support/api';
 import { abilityInput, registryFor, runStep } from '../support/platform';
 
@@ -32,8 +33,11 @@ describe('the stale-freeze scanner', () => {
     // Younger than the configured age: left alone.
     expect(await releaseStaleFreezes(db, { olderThanSeconds: 3_600 })).toEqual([]);
     await sleep(1_100);
+    const releasedCount = async () => (await staleFreezesReleased.get()).values.find((v) => v.labels.branch === 'payment')?.value ?? 0;
+    const countedBefore = await releasedCount();
     const released = await releaseStaleFreezes(db, { olderThanSeconds: 1 });
     expect(released).toEqual([{ xid, branch: 'payment', orderId: order.orderId, amount: 2_500 }]);
+    expect((await releasedCount()) - countedBefore).toBe(1); // stale_freezes_released_total{branch="payment"}
     expect(await account(userId)).toMatchObject({ balance: 10_000, frozen: 0 });
     expect((await db('tcc_fence').where({ xid, branch: 'payment' }).first()).status).toBe('ROLLED_BACK');
     expect((await get(`/v1/orders/${order.orderId}`)).body.notes).toEqual([expect.objectContaining({ kind: 'STALE_FREEZE_RELEASED', xid, amount: 2_500 })]);
