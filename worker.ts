@@ -21,6 +21,7 @@ import { backgroundSettingsFromEnv, startBackgroundServices } from './platform/o
 import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
+import { announceStarted } from './platform/code-cache';
 
 async function main() {
   const loaded = Math.round(process.uptime() * 1000);
@@ -57,6 +58,8 @@ async function main() {
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
   const ready = Math.round(process.uptime() * 1000);
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress}) ${ready} ms after start: code loaded at ${loaded} ms, configured and connected at ${connected} ms`);
+  // The production launcher (worker-launch.ts) keeps the code compiled so far for the next start.
+  announceStarted();
 
   const metricsServer = await serveWorkerMetrics(settings.METRICS_PORT, temporalMetricsUrl).catch((err: Error) => {
     log.error({ err, port: settings.METRICS_PORT }, 'could not serve /metrics on METRICS_PORT');

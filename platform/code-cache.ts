@@ -1,0 +1,72 @@
+/**
+ * Runs one CommonJS file with V8's code cache: the compiled code is kept in `<file>.cache`
+ * beside it, so a process started again skips compiling what it ran last time. Node 20 has
+ * no compile cache of its own (`module.enableCompileCache` came with Node 22), and
+ * v8-compile-cache replaces `require()` for every module, which breaks Node 20's
+ * `require()` of ES modules; with the whole worker in one bundle, one `vm.Script` with
+ * `cachedData` is all it takes.
+ *
+ * This module loads nothing but Node's own modules: it runs before the bundle.
+ */
+import type { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/**
+ * An event on `process`, the one object the launcher shares with the bundle (which has
+ * its own copy of this module).
+ */
+const STARTED_EVENT = 'code-cache:started';
+const processEvents: EventEmitter = process;
+
+/** Called by the bundled program once its start-up code has run (the worker: when it polls). */
+export function announceStarted(): void {
+  processEvents.emit(STARTED_EVENT);
+}
+
+export interface CodeCacheRun {
+  /** Whether a cache was found and V8 accepted it (false: compiled from source). */
+  cacheUsed: boolean;
+}
+
+export function runWithCodeCache(file: string): CodeCacheRun {
+  const cacheFile = `${file}.cache`;
+  const source = fs.readFileSync(file, 'utf8');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined; // first start after a build
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+  if (!cacheUsed) {
+    // Written once the start-up code has run: V8 compiles functions lazily, and the cache
+    // holds only those compiled by then. Rejected (another Node or V8 flags): replaced.
+    processEvents.once(STARTED_EVENT, () => writeAtomically(cacheFile, script.createCachedData()));
+  }
+  const mod = new Module(file, undefined);
+  mod.filename = file;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  require.main = mod;
+  const moduleRequire = Module.createRequire(file);
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  run.call(mod.exports, mod.exports, moduleRequire, mod, file, path.dirname(file));
+  mod.loaded = true;
+  return { cacheUsed };
+}
+
+/** Several workers may start at once from one dist/: each writes its own file and renames it into place. */
+function writeAtomically(file: string, data: Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, file);
+  } catch (err) {
+    // A read-only dist/ (an image built without the cache) only costs the cache.
+    fs.rmSync(temporary, { force: true });
+    console.warn(`code cache not written to ${file}: ${(err as Error).message}`);
+  }
+}
