@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { AppFleet } from '../support/app-fleet';
 import { call, closeDatabase, database, KEYS, makeSku, makeUser, uid } from '../support/api';
@@ -68,17 +69,23 @@ describe('rolling restart with SIGTERM', () => {
       }),
     );
     const restarts: string[] = [];
+    const began = Date.now();
+    const at = () => `${((Date.now() - began) / 1000).toFixed(1)} s`;
     await sleep(2_000);
     for (let slot = 0; slot < 2; slot++) {
+      const stopping = at();
       await fleet.stopWorker(slot, 'SIGTERM');
+      const stopped = at();
       const readyMs = await fleet.startWorker(slot);
-      restarts.push(`worker ${slot} (ready ${readyMs} ms)`);
+      restarts.push(`worker ${slot} SIGTERM at ${stopping}, exited at ${stopped}, new one ready at ${at()} (${readyMs} ms after spawn)`);
       await sleep(1_500);
     }
     for (let slot = 0; slot < 2; slot++) {
+      const stopping = at();
       await fleet.stopServer(slot, 'SIGTERM');
+      const stopped = at();
       await fleet.startServer(slot);
-      restarts.push(`server ${slot}`);
+      restarts.push(`server ${slot} SIGTERM at ${stopping}, exited at ${stopped}, new one ready at ${at()}`);
       await sleep(1_500);
     }
     restarting = false;
@@ -94,9 +101,12 @@ describe('rolling restart with SIGTERM', () => {
     const byStatus: Record<string, number> = {};
     for (const r of client.records) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     const resent = client.records.filter((r) => r.resends > 0).length;
+    const slowest = [...client.records].sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 5);
     console.log(
       [
-        `rolling restart: ${restarts.join(', ')}`,
+        `rolling restart (load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`,
+        ...restarts.map((r) => `  ${r}`),
+        `  slowest requests: ${slowest.map((r) => `${r.method} ${r.path} sent at ${((r.startedAt - began) / 1000).toFixed(1)} s took ${r.latencyMs} ms`).join('; ')}`,
         `  ${flows.completedFlows} flows completed, ${checked.orders.length} orders, ${client.records.length} requests ${JSON.stringify(byStatus)}, ${resent} sent again to another server`,
         `  longest request ${stalls.maxLatencyMs} ms (${stalls.slowest?.method} ${stalls.slowest?.path}), longest gap between answers ${stalls.maxGapMs} ms`,
       ].join('\n'),
