@@ -1,9 +1,9 @@
 /**
- * Runs one CommonJS file with V8's code cache: the compiled code is kept in `<file>.cache`
- * beside it, so a process started again skips compiling what it ran last time. Node 20 has
- * no compile cache of its own (`module.enableCompileCache` came with Node 22), and
- * v8-compile-cache replaces `require()` for every module, which breaks Node 20's
- * `require()` of ES modules; with the whole worker in one bundle, one `vm.Script` with
+ * Runs one CommonJS file with V8's code cache: the compiled code is kept in
+ * `<file>.<size>-<mtime>.cache` beside it, so a process started again skips compiling
+ * what it ran last time. Node 20 has no compile cache of its own
+ * (`module.enableCompileCache` came with Node 22), and v8-compile-cache replaces
+ * `require()` for every module, which breaks Node 20's `require()` of ES modules; with the whole worker in one bundle, one `vm.Script` with
  * `cachedData` is all it takes.
  *
  * This module loads nothing but Node's own modules: it runs before the bundle.
@@ -32,7 +32,11 @@ export interface CodeCacheRun {
 }
 
 export function runWithCodeCache(file: string): CodeCacheRun {
-  const cacheFile = `${file}.cache`;
+  // V8 checks a cache against the source's length only: a rebuilt file of the same length
+  // would run stale code. Its size and modification time name the cache instead (as
+  // Python's .pyc files do), so a new build never meets an old cache.
+  const stat = fs.statSync(file);
+  const cacheFile = `${file}.${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
   const source = fs.readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
   try {
@@ -45,7 +49,10 @@ export function runWithCodeCache(file: string): CodeCacheRun {
   if (!cacheUsed) {
     // Written once the start-up code has run: V8 compiles functions lazily, and the cache
     // holds only those compiled by then. Rejected (another Node or V8 flags): replaced.
-    processEvents.once(STARTED_EVENT, () => writeAtomically(cacheFile, script.createCachedData()));
+    processEvents.once(STARTED_EVENT, () => {
+      removeOtherCaches(file, cacheFile);
+      writeAtomically(cacheFile, script.createCachedData());
+    });
   }
   const mod = new Module(file, undefined);
   mod.filename = file;
@@ -56,6 +63,15 @@ export function runWithCodeCache(file: string): CodeCacheRun {
   run.call(mod.exports, mod.exports, moduleRequire, mod, file, path.dirname(file));
   mod.loaded = true;
   return { cacheUsed };
+}
+
+/** Caches of earlier builds of `file`. */
+function removeOtherCaches(file: string, keep: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(prefix) && name.endsWith('.cache') && path.join(dir, name) !== keep) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 /** Several workers may start at once from one dist/: each writes its own file and renames it into place. */
