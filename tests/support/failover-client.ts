@@ -67,10 +67,11 @@ export class FailoverClient {
     }
   }
 
-  /** The longest request and the longest time without any answer while requests were out. */
-  stalls(): { maxLatencyMs: number; slowest?: RequestRecord; maxGapMs: number } {
-    const slowest = this.records.reduce<RequestRecord | undefined>((a, r) => (!a || r.latencyMs > a.latencyMs ? r : a), undefined);
-    const ends = this.records.map((r) => r.startedAt + r.latencyMs).sort((a, b) => a - b);
+  /** The longest request and the longest time without any answer, over the requests sent from `since` (ms epoch) on. */
+  stalls(since = 0): { maxLatencyMs: number; slowest?: RequestRecord; maxGapMs: number } {
+    const records = this.records.filter((r) => r.startedAt >= since);
+    const slowest = records.reduce<RequestRecord | undefined>((a, r) => (!a || r.latencyMs > a.latencyMs ? r : a), undefined);
+    const ends = records.map((r) => r.startedAt + r.latencyMs).sort((a, b) => a - b);
     let maxGapMs = 0;
     for (let i = 1; i < ends.length; i++) maxGapMs = Math.max(maxGapMs, ends[i] - ends[i - 1]);
     return { maxLatencyMs: slowest?.latencyMs ?? 0, slowest, maxGapMs };
