@@ -3,6 +3,7 @@
  * a load balancer, against the same Temporal and PostgreSQL.
  */
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './api/app';
 import { OrderClient } from './api/order-client';
@@ -53,18 +54,34 @@ export async function startServer(opts: ServerOptions = {}) {
   const { LISTEN_BACKLOG: backlog, HOST: host } = envSettings();
   const server = app.listen(env.port, host, backlog, () => log.info({ port: env.port }, 'server ready'));
 
+  // Draining: a response answered while the server stops says `Connection: close`, so no
+  // client sends another request on a connection about to close; server.close() closes
+  // the idle ones at once and stops accepting.
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const closeAfterAnswer = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) closeAfterAnswer(res);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+
   const stop = () => {
+    draining = true;
+    inFlight.forEach(closeAfterAnswer);
     setTimeout(() => process.exit(0), 5000).unref();
-    // Leave the cluster first (the others take over this server's share at their next beat).
-    void Promise.all([presence?.stop(), machineLease.stop()])
-      .catch(() => undefined)
-      .finally(() =>
-        server.close(async () => {
-          await connection.close();
-          await db.destroy();
-          process.exit(0);
-        }),
-      );
+    // Stop accepting at once and leave the cluster (the others take over this server's
+    // share at their next beat). The machine-id lease goes only once every request in
+    // flight is answered: a create still being served uses it for its order id.
+    server.close(async () => {
+      await machineLease.stop().catch(() => undefined);
+      await connection.close();
+      await db.destroy();
+      process.exit(0);
+    });
+    void presence?.stop().catch(() => undefined);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

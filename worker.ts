@@ -24,6 +24,7 @@ import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
 import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
 import { activityLogContext, WORKFLOW_INTERCEPTOR_MODULES } from './platform/logging/temporal-interceptors';
+import { announceStarted } from './platform/code-cache';
 
 async function main() {
   const loaded = Math.round(process.uptime() * 1000);
@@ -65,6 +66,8 @@ async function main() {
   // A plain line, whatever LOG_LEVEL says: launchers and tests wait for it.
   const ready = Math.round(process.uptime() * 1000);
   console.log(`worker ready (task queue ${env.taskQueue}, Temporal ${env.temporalAddress}) ${ready} ms after start: code loaded at ${loaded} ms, configured and connected at ${connected} ms`);
+  // The production launcher (worker-launch.ts) keeps the code compiled so far for the next start.
+  announceStarted();
 
   if (settings.METRICS_PORT) registerOutboxGauges(db);
   const metricsServer = await serveWorkerMetrics(settings.METRICS_PORT, temporalMetricsUrl).catch((err: Error) => {

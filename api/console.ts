@@ -6,7 +6,7 @@ import { AppError, notFound } from '../platform/errors/app-error';
 import type { Logger } from '../platform/logger';
 import { PACKAGE_ROOT } from '../platform/package-root';
 
-// The checkout's console/ whether the server runs from its sources or compiled into dist/.
+// The console's sources stay at the checkout's root when the server runs compiled from dist/.
 const CONSOLE_DIR = path.join(PACKAGE_ROOT, 'console');
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 

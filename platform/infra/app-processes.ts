@@ -25,16 +25,17 @@ export interface AppProcessOptions extends Pick<SpawnManagedOptions, 'exitHook' 
 export type AppCode = 'built' | 'source';
 const LAUNCHER_CODE: AppCode = __filename.endsWith('.js') ? 'built' : 'source';
 
-function spawnApp(name: string, entry: string, opts: AppProcessOptions, killAfterMs: number): ManagedProcess {
+/** `builtEntry`: the compiled entry, when it differs from the TypeScript one (the worker's launcher). */
+function spawnApp(name: string, entry: string, opts: AppProcessOptions, killAfterMs: number, builtEntry = entry): ManagedProcess {
   if ((opts.code ?? LAUNCHER_CODE) === 'built') {
-    return spawnManaged(name, process.execPath, ['--enable-source-maps', path.join(opts.root, 'dist', `${entry}.js`)], { cwd: opts.root, ...opts, killAfterMs });
+    return spawnManaged(name, process.execPath, ['--enable-source-maps', path.join(opts.root, 'dist', `${builtEntry}.js`)], { cwd: opts.root, ...opts, killAfterMs });
   }
   return spawnTsx(name, opts.root, `${entry}.ts`, { ...opts, killAfterMs });
 }
 
 export function spawnWorker(opts: AppProcessOptions): ManagedProcess {
   // More than the worker's shutdownGraceTime: a SIGTERMed worker finishes in-flight activities before exiting.
-  return spawnApp('worker', 'worker', opts, 20_000);
+  return spawnApp('worker', 'worker', opts, 20_000, 'worker-launch');
 }
 
 export function spawnServer(opts: AppProcessOptions): ManagedProcess {

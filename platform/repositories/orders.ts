@@ -159,7 +159,9 @@ export async function insertOrders(trx: Tx, orders: NewOrder[], opts: { status?:
   const visible = status === 'PENDING_PAYMENT';
   const times = opts.at ? { created_at: opts.at, updated_at: opts.at } : {};
   const snapshots = new Map<string, string>();
-  for (const skuId of new Set(orders.flatMap((o) => o.priced.lines.map((l) => l.skuId)))) snapshots.set(skuId, await snapshotOf(trx, skuId));
+  // Ordered by SKU: two first orders of new content insert their snapshots in one order
+  // (in opposite orders they wait for each other's unique-index entries: a deadlock).
+  for (const skuId of [...new Set(orders.flatMap((o) => o.priced.lines.map((l) => l.skuId)))].sort()) snapshots.set(skuId, await snapshotOf(trx, skuId));
 
   await trx('pay_orders').insert(orders.map((o) => ({ pay_order_id: o.payOrderId, user_id: o.userId, amount: o.priced.payableAmount, ...(opts.at ? { created_at: opts.at } : {}) })));
   const rows = orders.map((o) => ({
