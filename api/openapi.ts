@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
 import * as b from './schemas.buyers';
+import { addCheckoutPaths } from './openapi.checkout';
 import { registerConsolePaths } from './openapi.console';
 import { addCataloguePaths } from './openapi.catalogue';
 import * as out from './schemas.responses';
@@ -373,6 +374,7 @@ function buyerPaths(registry: OpenAPIRegistry, json: (schema: z.ZodType) => obje
     responses: { 201: { description: 'REQUESTED refund' }, ...errors },
   });
   add('get', '/v1/buyer/refunds/{refundId}', 'One of my refunds', asBuyer, { request: { params: z.object({ refundId: z.string() }) } });
+  addCheckoutPaths(registry, errors, idempotencyKey);
 }
 
 /** One link per target operation, each passing the same parameters. */
