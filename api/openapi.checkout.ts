@@ -13,7 +13,14 @@ export function addCheckoutPaths(registry: OpenAPIRegistry, errors: Record<numbe
     summary: 'Check out my cart: one order per business line (and merchant), all under one pay order; a line that cannot be ordered cancels the others',
     security,
     request: { headers: idempotencyKey, body: json(c.checkoutBody) },
-    responses: { 201: { description: 'the pay order and its orders, PENDING_PAYMENT', ...json(c.checkoutView) }, ...errors },
+    responses: {
+      201: {
+        description: 'the pay order and its orders, PENDING_PAYMENT',
+        ...json(c.checkoutView),
+        links: Object.fromEntries(['getPayOrder', 'payPayOrder'].map((operationId) => [operationId, { operationId, parameters: { payOrderId: '$response.body#/payOrder/payOrderId' } }])),
+      },
+      ...errors,
+    },
   });
   registry.registerPath({
     operationId: 'getPayOrder',

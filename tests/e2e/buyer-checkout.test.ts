@@ -1,21 +1,13 @@
 import { reconcile } from '../../platform/ledger/reconcile';
-import { channelAccountId, ensureAccount, post as postLedger } from '../../platform/repositories/accounts';
 import { account, closeDatabase, database, get, KEYS, makeSku, sku, uid } from '../support/api';
 import { buyerCall, lastCode, newIp, newPhone, PASSWORD, requestCode } from '../support/buyer-api';
+import { topUp } from '../support/top-up';
 
 afterAll(closeDatabase);
 
 const errorOf = (r: { status: number; body: any }) => `${r.status} ${r.body?.error?.code ?? ''}`.trim();
 const linesOf = (cart: any) => Object.fromEntries(cart.items.map((i: any) => [i.skuId, i.quantity]));
 const hotelNight = (attributes: Record<string, unknown> = {}) => makeSku({ productType: 'hotel', price: 68_000, stock: 0, attributes: { checkIn: '2026-12-24', nights: 1, ...attributes } });
-
-/** Money reaching a buyer's balance from the payment channel (a top-up), as the ledger records one. */
-async function topUp(userId: string, amount: number) {
-  await database().transaction(async (trx) => {
-    await ensureAccount(trx, channelAccountId(), 'external');
-    await postLedger(trx, uid('topup'), 'TOP_UP', { type: 'user', id: userId }, [{ accountId: channelAccountId(), balance: -amount }, { accountId: userId, balance: amount }]);
-  });
-}
 
 /** The buyer's ledger entries after the first `skip`, as {type: [balance changes]}. */
 async function ledgerSince(userId: string, skip: number) {
