@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { AppError, businessRule, invalidState, notFound } from '../platform/errors/app-error';
@@ -139,8 +138,6 @@ export function payPayOrder(deps: AppDeps, req: Request, buyerId: string, payOrd
       const co = await db('checkouts').where({ checkout_id: pay.checkout_id }).first('status');
       if (co.status !== 'CREATED') throw invalidState(`checkout ${pay.checkout_id} is ${co.status}: its pay order cannot be paid`);
     }
-    // A retry of this request after a fault first closes the freeze its earlier run left open.
-    if (pay.freeze_xid?.startsWith(`${payOrderXid(payOrderId, attemptId)}:`)) await settlePayOrderFreeze(db, pay.freeze_xid);
 
     const rows = await db('orders').where({ pay_order_id: payOrderId }).whereNotIn('status', ['CREATING', 'VOIDED']).orderBy('order_id');
     const due = rows.filter((o) => o.status === 'PENDING_PAYMENT');
@@ -159,8 +156,9 @@ export function payPayOrder(deps: AppDeps, req: Request, buyerId: string, payOrd
 
     const outcomes = new Map<string, PromiseSettledResult<unknown>>();
     if (cash.length > 0) {
-      // Each run of this request is its own TCC transaction over the pay order (a retry makes a new one for what is still due).
-      const xid = `${payOrderXid(payOrderId, attemptId)}:${randomBytes(4).toString('hex')}`;
+      // One TCC transaction per request: a retry after a fault, or a concurrent duplicate, joins
+      // the same freeze (the fence makes its try a no-op) and pays from it what is still due.
+      const xid = payOrderXid(payOrderId, attemptId);
       await freezePayOrder(db, { payOrderId, userId: buyerId, xid, amount: cash.reduce((n, o) => n + Number(o.payable_amount), 0) });
       const paid = await Promise.allSettled(cash.map((o) => orders.update(o.order_id, msg.payUpdate, { method: PAY_ORDER_METHOD })));
       cash.forEach((o, i) => outcomes.set(o.order_id, paid[i]));
@@ -173,7 +171,7 @@ export function payPayOrder(deps: AppDeps, req: Request, buyerId: string, payOrd
     // The tender split, from what each order was actually paid with.
     await db.raw(
       `UPDATE pay_orders p SET
-         cash_amount = (SELECT COALESCE(SUM(paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method IN ('balance', ?)),
+         cash_amount = (SELECT COALESCE(SUM(paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method IN ('balance', 'channel', ?)),
          coin_amount = (SELECT COALESCE(SUM(paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method = 'points')
        WHERE p.pay_order_id = ?`,
       [PAY_ORDER_METHOD, payOrderId],

@@ -31,7 +31,7 @@ export const payOrderView = z
     amount,
     tender: z
       .object({
-        cash: amount.openapi({ description: 'paid from the balance' }),
+        cash: amount.openapi({ description: 'paid in money: from the balance or through a payment channel' }),
         coins: z.number().int().openapi({ description: 'paid in points' }),
         vouchers: amount.openapi({ description: 'taken off by coupons' }),
       })

@@ -1,5 +1,5 @@
 import { reconcile } from '../../platform/ledger/reconcile';
-import { account, closeDatabase, database, get, KEYS, makeSku, sku, uid } from '../support/api';
+import { account, closeDatabase, database, get, KEYS, makeSku, post, sku, uid } from '../support/api';
 import { buyerCall, lastCode, newIp, newPhone, PASSWORD, requestCode } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
 
@@ -156,5 +156,19 @@ describe('checkout: one pay order, many orders', () => {
     const paid = await buyerCall('POST', payPath, { token, body: { method: 'balance' }, idem: uid('pay'), ip });
     expect({ status: paid.status, payOrder: paid.body.status, orders: paid.body.orders.map((o: any) => o.status) }).toEqual({ status: 200, payOrder: 'PAID', orders: ['PAID', 'PAID', 'PAID'] });
     expect(await account(buyerId)).toMatchObject({ balance: 80_000 - 71_500, frozen: 0 });
+  });
+
+  it('a payment channel’s notification for the pay order pays all of its orders', async () => {
+    const ip = newIp();
+    const shirt = await makeSku({ price: 2_500, stock: 10 });
+    const room = await hotelNight();
+    const { token } = await registerAndMerge(ip, [{ skuId: shirt, quantity: 1 }, { skuId: room, quantity: 1 }], []);
+    const { payOrder } = (await buyerCall('POST', '/v1/buyer/checkouts', { token, body: {}, idem: uid('checkout'), ip })).body;
+    const note = { payOrderId: payOrder.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: payOrder.amount };
+    // The pay order spans two lines: a key of one of them does not see it.
+    expect(errorOf(await post('/v1/payments/notifications', note, KEYS.retail))).toBe('404 NOT_FOUND');
+    const r = await post('/v1/payments/notifications', note, KEYS.operator);
+    expect({ status: r.status, outcome: r.body.outcome, orders: r.body.orders.map((o: any) => `${o.status} ${o.paymentMethod}`) }).toEqual({ status: 200, outcome: 'APPLIED', orders: ['PAID channel', 'PAID channel'] });
+    expect((await buyerCall('GET', `/v1/buyer/pay-orders/${payOrder.payOrderId}`, { token, ip })).body).toMatchObject({ status: 'PAID', tender: { cash: payOrder.amount, coins: 0, vouchers: 0 } });
   });
 });

@@ -5,6 +5,8 @@ import { FINAL_STATUSES } from '../../platform/domain/order-status';
 import { reconcile } from '../../platform/ledger/reconcile';
 import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
 import { killServer, killWorker, startServer, startWorker, testEnv } from '../support/test-env';
+import { buyerCall, registerBuyer } from '../support/buyer-api';
+import { topUp } from '../support/top-up';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -110,7 +112,13 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const scarce = await makeSku({ price: 5_000, stock: 2 }); // creates race for it: some are refused
     const car = await makeSku({ price: 80_000, stock: 1_000, productType: 'used-car' });
     const coupon = await makeCoupon({ amountOff: 300, minSpend: 1_000, quantity: 5 });
-    const skus = [plenty, second, scarce, car];
+    // Checkouts of several orders: retail SKUs of three merchants make three orders under one pay order.
+    const ofMerchantA = await makeSku({ price: 1_200, stock: 1_000, attributes: { merchantId: 'm-fault-a' } });
+    const ofMerchantB = await makeSku({ price: 800, stock: 1_000, attributes: { merchantId: 'm-fault-b' } });
+    const buyerPool = await Promise.all(Array.from({ length: CONCURRENCY }, () => registerBuyer()));
+    for (const b of buyerPool) await topUp(b.buyerId, 500_000);
+    const buyers = buyerPool.map((b) => b.buyerId);
+    const skus = [plenty, second, scarce, car, ofMerchantA, ofMerchantB];
     const initialStock = new Map<string, number>();
     for (const s of skus) {
       const row = await db('skus').where({ sku_id: s }).first();
@@ -243,6 +251,57 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
         expect2xx('poorBuyer', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'cannot pay' }));
       },
     };
+    /** A buyer's request, retried like `send` (same Idempotency-Key) while a killed server comes back. */
+    const sendAsBuyer = async (b: (typeof buyerPool)[number], method: string, path: string, body?: unknown, idem?: string): Promise<Reply> => {
+      const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await buyerCall(method, path, { token: b.session.accessToken, body, idem, ip: b.ip });
+          if (r.status < 500 || Date.now() >= giveUpAt) return r;
+        } catch (err) {
+          if (Date.now() >= giveUpAt) throw err;
+        }
+        counts.clientRetries += 1;
+        await sleep(Math.min(500 * attempt, 3_000));
+      }
+    };
+    /** Checks out a cart of three lines (three merchants: three orders, one pay order) as a buyer of the pool, who has it alone meanwhile. */
+    const checkout = async (flow: string, quick: boolean, then: (b: (typeof buyerPool)[number], checkedOut: any) => Promise<void>) => {
+      const b = buyerPool.pop();
+      if (!b) return violation(`${flow}: no free buyer in the pool`);
+      try {
+        for (const skuId of [plenty, ofMerchantA, ofMerchantB]) expect2xx(flow, 'add to cart', await sendAsBuyer(b, 'POST', '/v1/buyer/cart/items', { skuId, quantity: 1 }));
+        const r = await sendAsBuyer(b, 'POST', '/v1/buyer/checkouts', { scene: { channel: quick ? 'test-quick' : 'app' } }, uid('co'));
+        if (r.status !== 201) return violation(`${flow}: checkout answered ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.body.orders.length !== 3) violation(`${flow}: checkout made ${r.body.orders.length} orders, not 3`);
+        await then(b, r.body);
+      } finally {
+        await sendAsBuyer(b, 'GET', '/v1/buyer/cart').then(async (cart) => {
+          for (const i of cart.body?.items ?? []) await sendAsBuyer(b, 'DELETE', `/v1/buyer/cart/items/${i.skuId}`);
+        });
+        buyerPool.push(b);
+      }
+    };
+    Object.assign(flows, {
+      async checkoutPaid() {
+        await checkout('checkoutPaid', false, async (b, { payOrder, orders }) => {
+          const [cancelled, ...kept] = orders;
+          expected.set(cancelled.orderId, { flow: 'checkoutPaid', statuses: ['CANCELLED'] });
+          for (const o of kept) expected.set(o.orderId, { flow: 'checkoutPaid', statuses: ['PAID'] });
+          const payPath = `/v1/buyer/pay-orders/${payOrder.payOrderId}/payments`;
+          const idem = uid('pay');
+          const [a, again] = await Promise.all([sendAsBuyer(b, 'POST', payPath, { method: 'balance' }, idem), sendAsBuyer(b, 'POST', payPath, { method: 'balance' }, idem)]);
+          expect2xx('checkoutPaid', 'pay', a);
+          expect2xx('checkoutPaid', 'pay (same key)', again);
+          expect2xx('checkoutPaid', 'cancel one', await sendAsBuyer(b, 'POST', `/v1/buyer/orders/${cancelled.orderId}/cancel`, { reason: 'fault test' }));
+        });
+      },
+      async checkoutUnpaid() {
+        await checkout('checkoutUnpaid', true, async (_b, { orders }) => {
+          for (const o of orders) expected.set(o.orderId, { flow: 'checkoutUnpaid', statuses: ['CLOSED'] });
+        });
+      },
+    });
     const names = Object.keys(flows);
 
     // The stream: every flow at least once, then random ones.
@@ -284,7 +343,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     await killer;
 
     // ---- settle: short timers fired, every workflow waiting with nothing in flight, the outbox drained ----
-    const rows = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
+    const rows = await db('orders').whereIn('user_id', [...users, poorUser, ...buyers]).select('*');
     const visible = rows.filter((r: any) => r.status !== 'VOIDED');
     // Orders of the test-quick scenario end by timers of a few seconds (payment window, automatic receipt).
     const quick = visible.filter((r: any) => r.scenario === 'quick').map((r: any) => r.order_id);
@@ -313,7 +372,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       const days = afterSaleDays.get(`${bizId}/${scenario}`) ?? 0;
       return Boolean(completed) && days > 0 && new Date(completed.at).getTime() + days * 86_400_000 > Date.now();
     };
-    const final = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
+    const final = await db('orders').whereIn('user_id', [...users, poorUser, ...buyers]).select('*');
     const WAITING = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'];
     for (const r of final) {
       // Every order is final or waiting, and its workflow agrees with the database.
@@ -344,7 +403,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const books = await reconcile(db);
     if (!books.ok) violation(`books do not reconcile: ${JSON.stringify({ drifting: books.drifting, unbalanced: books.unbalancedTxns, sequences: books.brokenSequences })}`);
     if (books.totalMoney - books.openingMoney !== booksBefore.totalMoney - booksBefore.openingMoney) violation(`money not conserved: ${books.totalMoney - books.openingMoney}`);
-    const frozen = await db('accounts').whereIn('account_id', [...users, poorUser]).sum({ f: 'frozen' });
+    const frozen = await db('accounts').whereIn('account_id', [...users, poorUser, ...buyers]).sum({ f: 'frozen' });
     if (Number(frozen[0].f) !== 0) violation(`buyers have ${frozen[0].f} frozen`);
     // Stock is conserved per SKU: stock + sold unchanged, reserved = held reservations.
     for (const s of skus) {
@@ -353,6 +412,20 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       const held = await db('inventory_reservations').where({ sku_id: s, status: 'HELD' }).sum({ q: 'quantity' });
       if (row.reserved !== Number(held[0].q ?? 0)) violation(`SKU ${s}: reserved ${row.reserved} ≠ held ${held[0].q ?? 0}`);
     }
+    // A pay order of a checkout ends PAID if any of its orders was paid, CLOSED if none was, with no freeze of it left open.
+    const checkoutPays = await db('pay_orders').whereIn('user_id', buyers).whereNotNull('checkout_id').select('*');
+    for (const p of checkoutPays) {
+      const ofPay = final.filter((r: any) => r.pay_order_id === p.pay_order_id);
+      const awaiting = ofPay.some((r: any) => ['CREATING', 'PENDING_PAYMENT'].includes(r.status));
+      const want = awaiting ? 'UNPAID' : ofPay.some((r: any) => Number(r.paid_amount) > 0) ? 'PAID' : 'CLOSED';
+      if (p.status !== want) violation(`pay order ${p.pay_order_id}: ${p.status}, its orders ${JSON.stringify(ofPay.map((r: any) => r.status))}`);
+      if (p.freeze_xid) violation(`pay order ${p.pay_order_id}: freeze ${p.freeze_xid} still open`);
+      const paidCash = ofPay.filter((r: any) => ['pay-order', 'balance', 'channel'].includes(r.payment_method)).reduce((n: number, r: any) => n + Number(r.paid_amount), 0);
+      if (Number(p.cash_amount) !== paidCash) violation(`pay order ${p.pay_order_id}: tender cash ${p.cash_amount}, orders paid ${paidCash}`);
+    }
+    if (checkoutPays.length === 0) violation('no checkout was made: the pay-order checks had nothing to check');
+    const openPayFreezes = await db('tcc_fence').where({ branch: 'pay-order', status: 'TRIED' }).count({ n: '*' });
+    if (Number(openPayFreezes[0].n) > 0) violation(`${openPayFreezes[0].n} pay-order freeze(s) left open`);
     const c = await db('coupons').where({ code: coupon }).first();
     const usages = await db('coupon_usages').where({ code: coupon }).select('status');
     if (c.locked !== usages.filter((u: any) => u.status === 'LOCKED').length || c.used !== usages.filter((u: any) => u.status === 'USED').length) {
