@@ -168,15 +168,6 @@ export function payPayOrder(deps: AppDeps, req: Request, buyerId: string, payOrd
       const [paid] = await Promise.allSettled([orders.update(o.order_id, msg.payUpdate, { method: 'points' })]);
       outcomes.set(o.order_id, paid);
     }
-    // The tender split, from what each order was actually paid with.
-    await db.raw(
-      `UPDATE pay_orders p SET
-         cash_amount = (SELECT COALESCE(SUM(paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method IN ('balance', 'channel', ?)),
-         coin_amount = (SELECT COALESCE(SUM(paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method = 'points')
-       WHERE p.pay_order_id = ?`,
-      [PAY_ORDER_METHOD, payOrderId],
-    );
-
     const failures = [...outcomes].flatMap(([orderId, r]) => (r.status === 'rejected' ? [{ orderId, err: r.reason }] : []));
     const fault = failures.find((f) => !isRefusal(f.err));
     if (fault) throw fault.err;

@@ -3,12 +3,17 @@ import type { Db, Tx } from '../db/knex';
 /**
  * A pay order (支付单) is what a buyer pays: one order's, or a checkout's several. It stays
  * UNPAID while any of its orders awaits payment, and then becomes PAID if any of them was
- * paid, CLOSED if none was (all closed, cancelled or voided before payment).
+ * paid, CLOSED if none was (all closed, cancelled or voided before payment). Called in the
+ * transaction that settles an order's payment or closes it.
  */
 export async function settlePayOrderStatus(db: Db | Tx, payOrderId: string): Promise<void> {
+  // The tender split is recorded as the pay order settles, from what each order was paid with:
+  // money (balance, a channel, the pay order's own freeze of the balance) is cash, points are coins.
   await db.raw(
     `UPDATE pay_orders p
-        SET status = CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.paid_amount > 0) THEN 'PAID' ELSE 'CLOSED' END
+        SET status = CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.paid_amount > 0) THEN 'PAID' ELSE 'CLOSED' END,
+            cash_amount = (SELECT COALESCE(SUM(o.paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method IN ('balance', 'channel', 'pay-order')),
+            coin_amount = (SELECT COALESCE(SUM(o.paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method = 'points')
       WHERE p.pay_order_id = ? AND p.status = 'UNPAID'
         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.status IN ('CREATING', 'PENDING_PAYMENT'))
         AND (p.checkout_id IS NULL OR EXISTS (SELECT 1 FROM checkouts c WHERE c.checkout_id = p.checkout_id AND c.status <> 'CREATING'))`,
