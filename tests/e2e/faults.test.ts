@@ -7,6 +7,7 @@ import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, m
 import { killServer, killWorker, startServer, startWorker, testEnv } from '../support/test-env';
 import { buyerCall, registerBuyer } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
+import { settleStalePayOrderFreezes } from '../../platform/payments/pay-order-freeze';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -363,6 +364,10 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     };
     await eventually(settled, (p) => p.length === 0, 240_000).catch((err) => violation(`workflows still busy: ${(err as Error).message}`));
     await eventually(async () => (await db('outbox').whereNull('published_at').count({ n: '*' }))[0].n, (n) => Number(n) === 0, 120_000).catch(() => violation('the outbox did not drain'));
+
+    // A pay-order payment whose client gave up midway leaves its freeze to the scanner
+    // (after STALE_FREEZE_SECONDS); it runs here now instead of after that wait.
+    await settleStalePayOrderFreezes(db, { olderThanSeconds: 0 });
 
     // ---- invariants ----
     const { body: configured } = await call('GET', '/v1/identities', { key: KEYS.operator });
