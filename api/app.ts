@@ -20,6 +20,7 @@ import { buyerApi } from './buyer-auth';
 import { buyerAccountRoutes } from './routes/buyer-accounts';
 import { buyerCartRoutes } from './routes/buyer-cart';
 import { buyerOrderRoutes } from './routes/buyer-orders';
+import { buyerCheckoutRoutes } from './routes/buyer-checkout';
 import { consoleRoutes } from './console';
 import { dashboardRoutes } from './routes/dashboard';
 import { orderSearchRoutes } from './routes/order-search';
@@ -60,7 +61,7 @@ export function createApp(deps: AppDeps, log: Logger) {
   // The buyer API authenticates buyers (access tokens, guest cart tokens), not API keys.
   const buyers = buyerApi(deps);
   const buyerRouter = express.Router();
-  buyerRouter.use(buyerAccountRoutes(deps, buyers), buyerCartRoutes(buyers), buyerOrderRoutes(deps, buyers));
+  buyerRouter.use(buyerAccountRoutes(deps, buyers), buyerCartRoutes(buyers), buyerOrderRoutes(deps, buyers), buyerCheckoutRoutes(deps, buyers));
   buyerRouter.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/v1/buyer/') ? buyerRouter(req, res, next) : next()));
   app.use(authenticate(deps.config.apiKeys));

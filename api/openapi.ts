@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas';
 import * as g from './schemas.guarantees';
 import * as b from './schemas.buyers';
+import { addCheckoutPaths } from './openapi.checkout';
 import { registerConsolePaths } from './openapi.console';
 import { addCataloguePaths } from './openapi.catalogue';
 import * as out from './schemas.responses';
@@ -475,6 +476,7 @@ function buyerPaths(add: AddOperation, json: (schema: z.ZodType) => { content: {
     ok: { status: 201, description: 'the refund, REQUESTED', schema: out.refundView, links: { ...linksTo(['getBuyerRefund'], { refundId: '$response.body#/refundId' }), ...linksTo(['getBuyerOrder'], { orderId: '$response.body#/orderId' }) } },
   });
   buyer({ operationId: 'getBuyerRefund', method: 'get', path: '/v1/buyer/refunds/{refundId}', summary: 'One of my refunds', request: { params: z.object({ refundId: z.string() }) }, ok: { description: 'the refund', schema: out.refundView } });
+  addCheckoutPaths(add, idempotencyKey);
 }
 
 /** One link per target operation, each passing the same parameters. */

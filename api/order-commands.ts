@@ -27,28 +27,40 @@ import * as s from './schemas';
  * resolved business line (undefined: it may).
  */
 export function createOrder(deps: AppDeps, req: Request, route: string, body: CreateOrderRequest, refuseLine: (bizId: string) => AppError | undefined): Promise<StoredResponse> {
-  const { db, config, orders, orderIds } = deps;
-  return idempotent(db, req, route, () => orderIds.next(body.userId), async (orderId) => {
-    const identity = await resolveOrderIdentity(db, config.identities, body);
-    const refusal = refuseLine(identity.bizId);
-    if (refusal) throw refusal;
-    const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
-    const setup = orderSetupOf(config, bizIdentity);
-    // A method named at create is checked then, by the rule payment applies: nothing is held for an order that could never be paid.
-    const notAllowed = body.payment && paymentMethodRefusal(identity.bizId, setup.config, body.payment.method);
-    if (notAllowed) throw new AppError(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed, [{ field: 'payment.method', message: 'not allowed for this business line' }]);
-    const input: OrderWorkflowInput = {
-      orderId,
-      payOrderId: `pay-${orderId.slice(4)}`,
-      ...setup,
-      request: { ...body, scene: body.scene },
-    };
-    await orders.create(input);
-    const view = await orderView(db, orderId);
-    // Only a retry after a lost response can find no visible order: its create failed back then.
-    if (!view) throw new AppError(409, 'INVALID_STATE', 'this request\'s order could not be created earlier; send a new Idempotency-Key to try again');
-    return { status: 201, body: view };
-  });
+  const { db, orderIds } = deps;
+  return idempotent(db, req, route, () => orderIds.next(body.userId), async (orderId) => ({
+    status: 201,
+    body: await startOrder(deps, { orderId, payOrderId: `pay-${orderId.slice(4)}` }, body, refuseLine),
+  }));
+}
+
+/**
+ * Resolves the order's business line, starts its workflow and answers with the order once
+ * the create saga has settled: the one way an order is made, alone or as one of a
+ * checkout's orders sharing a pay order. Starting the same order id again finds it.
+ */
+export async function startOrder(deps: AppDeps, ids: { orderId: string; payOrderId: string }, body: CreateOrderRequest, refuseLine: (bizId: string) => AppError | undefined): Promise<OrderView> {
+  const { db, config, orders } = deps;
+  const { orderId } = ids;
+  const identity = await resolveOrderIdentity(db, config.identities, body);
+  const refusal = refuseLine(identity.bizId);
+  if (refusal) throw refusal;
+  const bizIdentity = { bizId: identity.bizId, scenario: identity.scenario };
+  const setup = orderSetupOf(config, bizIdentity);
+  // A method named at create is checked then, by the rule payment applies: nothing is held for an order that could never be paid.
+  const notAllowed = body.payment && paymentMethodRefusal(identity.bizId, setup.config, body.payment.method);
+  if (notAllowed) throw new AppError(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed, [{ field: 'payment.method', message: 'not allowed for this business line' }]);
+  const input: OrderWorkflowInput = {
+    orderId,
+    payOrderId: ids.payOrderId,
+    ...setup,
+    request: { ...body, scene: body.scene },
+  };
+  await orders.create(input);
+  const view = await orderView(db, orderId);
+  // Only a retry after a lost response can find no visible order: its create failed back then.
+  if (!view) throw new AppError(409, 'INVALID_STATE', 'this request\'s order could not be created earlier; send a new Idempotency-Key to try again');
+  return view;
 }
 
 /** An update sent to an order's workflow, and how to tell its effect is already there. */

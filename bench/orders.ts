@@ -13,7 +13,8 @@
  * sampled throughout (peak) and after each round (growth). The last line is the summary:
  * medians over the rounds.
  *
- * Options (env): BENCH_ROUNDS (3), BENCH_ORDERS (100), BENCH_CONCURRENCY (20).
+ * Options (env): BENCH_ROUNDS (3), BENCH_ORDERS (100), BENCH_CONCURRENCY (20);
+ * BENCH_MODE=checkout runs the checkout mode instead (bench/checkout.ts).
  * Ports and data: PORT, PG_PORT, TEMPORAL_PORT, DATA_DIR (see bench/support/platform.ts).
  */
 import os from 'node:os';
@@ -25,6 +26,7 @@ import { createDb } from '../platform/db/knex';
 import { spawnTsx } from '../platform/infra/processes';
 import { childrenOf, cpuMeter, median } from './support/load';
 import { ROOT, rssMb, rssSampler, startBenchPlatform } from './support/platform';
+import { checkoutBench } from './checkout';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const N = Number(process.env.BENCH_ORDERS ?? 100);
@@ -192,7 +194,9 @@ async function startFloorWorker(temporalAddress: string, logFile: string) {
   return { pid: proc.pid, stop: () => proc.stop(20_000) };
 }
 
-main().catch((err) => {
+// BENCH_MODE=checkout (or `npm run bench:orders -- checkout`): carts of 3 lines checked out and paid once (bench/checkout.ts).
+const checkoutMode = process.env.BENCH_MODE === 'checkout' || process.argv.includes('checkout');
+(checkoutMode ? checkoutBench() : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import type { PricedOrder } from '../../platform/domain/pricing';
 import { invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
+import { settlePayOrderStatus } from '../../platform/repositories/pay-orders';
 import { changeOrder, insertOrders, lockOrder } from '../../platform/repositories/orders';
 import { fenced } from '../../platform/tcc/fence';
 import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
@@ -72,7 +73,8 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
         { status: 'PAID', payment_status: 'PAID', paid_amount: row.payable_amount, payment_method: method },
         { reason: `paid by ${method}`, event: 'OrderPaid', eventPayload: { amount: row.payable_amount, method } },
       );
-      await trx('pay_orders').where({ pay_order_id: row.pay_order_id }).update({ status: 'PAID', method, channel_txn_id: paidBy.channelTxnId ?? null, paid_at: trx.fn.now() });
+      await trx('pay_orders').where({ pay_order_id: row.pay_order_id }).update({ method, channel_txn_id: paidBy.channelTxnId ?? null, paid_at: trx.fn.now() });
+      await settlePayOrderStatus(trx, row.pay_order_id);
       if (order.config.leadPushOnPayment) {
         await appendEvent(trx, 'order', order.orderId, 'LeadPushRequested', { orderId: order.orderId, bizId: row.biz_id, userId: row.user_id });
       }
@@ -82,13 +84,13 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
 
   async close(order: OrderRef): Promise<StepOutcome> {
     const out = await this.moveIfNeeded(order.orderId, 'CLOSED', 'payment deadline passed', 'OrderClosed');
-    await this.db('pay_orders').where({ pay_order_id: order.payOrderId, status: 'UNPAID' }).update({ status: 'CLOSED' });
+    await settlePayOrderStatus(this.db, order.payOrderId);
     return out;
   }
 
   async cancel(order: OrderRef, reason: string): Promise<StepOutcome> {
     const out = await this.moveIfNeeded(order.orderId, 'CANCELLED', reason, 'OrderCancelled');
-    await this.db('pay_orders').where({ pay_order_id: order.payOrderId, status: 'UNPAID' }).update({ status: 'CLOSED' });
+    await settlePayOrderStatus(this.db, order.payOrderId);
     return out;
   }
 

@@ -7,6 +7,7 @@ import type { OrderRow } from '../../platform/repositories/orders';
 import { appendEvent } from '../../platform/repositories/outbox';
 import { payBack } from '../../platform/repositories/refunds';
 import { fenced } from '../../platform/tcc/fence';
+import { claimShare, PAY_ORDER_METHOD } from '../../platform/payments/pay-order-freeze';
 import { PaymentExtPt, type OrderRef, type PayBack, type StepCall, type StepOutcome } from '../../extension-points';
 
 /**
@@ -19,7 +20,13 @@ import { PaymentExtPt, type OrderRef, type PayBack, type StepCall, type StepOutc
 export class DefaultPaymentExt implements PaymentExtPt {
   constructor(@inject(TYPES.Db) private readonly db: Db) {}
 
+  /**
+   * A `pay-order` payment moves no money here: the pay order's one freeze already holds the
+   * whole total, and this order's attempt claims its share of it (confirm and unfreeze then
+   * work on that share as on a balance freeze).
+   */
   async freeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
+    if (method === PAY_ORDER_METHOD) return this.claim(order, call);
     return this.phase(order, call, method, 'try', 'PAYMENT_FREEZE', (o, p, method) =>
       method === 'channel'
         ? [{ accountId: channelAccountId(), balance: -p }, { accountId: o.user_id, frozen: p }]
@@ -62,6 +69,15 @@ export class DefaultPaymentExt implements PaymentExtPt {
         { accountId: order.payment_method === 'channel' ? channelAccountId() : order.user_id, balance: amount },
       ]),
     );
+  }
+
+  private async claim(ref: OrderRef, call: StepCall): Promise<StepOutcome> {
+    return this.db.transaction(async (trx: Tx) => {
+      const order = await trx<OrderRow>('orders').where({ order_id: ref.orderId }).first();
+      if (!order) throw new Error(`order ${ref.orderId} not found`);
+      const outcome = await fenced(trx, { xid: call.xid, branch: 'payment' }, 'try', call.ability, () => claimShare(trx, order, call.xid));
+      return { detail: outcome.applied ? `claimed ${order.payable_amount} of pay order ${order.pay_order_id}'s freeze` : `fence: ${outcome.reason}` };
+    });
   }
 
   private async phase(

@@ -6,5 +6,7 @@ import type { BizConfig } from './flow';
  */
 export function paymentMethodRefusal(bizId: string, config: Pick<BizConfig, 'paymentMethods'>, method: string): string | undefined {
   if (config.paymentMethods.includes(method)) return undefined;
+  // Balance held by the order's pay order (one freeze for several orders) pays where balance does.
+  if (method === 'pay-order' && config.paymentMethods.includes('balance')) return undefined;
   return `${bizId} orders cannot be paid by ${method} (allowed: ${config.paymentMethods.join(', ')})`;
 }

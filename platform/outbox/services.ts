@@ -8,6 +8,7 @@ import { repairOrphanedOrders, type OrphanScanDeps } from '../orders/orphans';
 import { pruneOnce } from '../retention/prune';
 import type { RetentionSettings } from '../retention/settings';
 import { releaseStaleFreezes } from '../tcc/stale-freezes';
+import { settleStalePayOrderFreezes } from '../payments/pay-order-freeze';
 import { WebhookDispatcher } from '../webhooks/dispatcher';
 import { webhookOptionsFromEnv } from '../webhooks/settings';
 import { webhookConsumer } from '../webhooks/consumer';
@@ -71,6 +72,7 @@ export function startBackgroundServices(
       startLoop('webhook-dispatcher', settings.webhookPollMs, () => dispatcher.runOnce(), opts.log),
       startLoop('stale-freeze-scanner', settings.staleScanIntervalMs, async () => {
         await releaseStaleFreezes(db, { olderThanSeconds: settings.staleFreezeSeconds, log: opts.log });
+        await settleStalePayOrderFreezes(db, { olderThanSeconds: settings.staleFreezeSeconds, log: opts.log });
         return 0;
       }, opts.log),
     );

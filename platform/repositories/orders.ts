@@ -163,7 +163,11 @@ export async function insertOrders(trx: Tx, orders: NewOrder[], opts: { status?:
   // (in opposite orders they wait for each other's unique-index entries: a deadlock).
   for (const skuId of [...new Set(orders.flatMap((o) => o.priced.lines.map((l) => l.skuId)))].sort()) snapshots.set(skuId, await snapshotOf(trx, skuId));
 
-  await trx('pay_orders').insert(orders.map((o) => ({ pay_order_id: o.payOrderId, user_id: o.userId, amount: o.priced.payableAmount, ...(opts.at ? { created_at: opts.at } : {}) })));
+  // A checkout's orders share the pay order it wrote before them: the first writer keeps it.
+  await trx('pay_orders')
+    .insert(orders.map((o) => ({ pay_order_id: o.payOrderId, user_id: o.userId, amount: o.priced.payableAmount, ...(opts.at ? { created_at: opts.at } : {}) })))
+    .onConflict('pay_order_id')
+    .ignore();
   const rows = orders.map((o) => ({
     order_id: o.orderId,
     pay_order_id: o.payOrderId,

@@ -70,7 +70,11 @@ export async function releaseStaleFreezes(db: Db, opts: { olderThanSeconds: numb
 }
 
 async function releaseOne(trx: Tx, xid: string, spec: FreezeBranch): Promise<ReleasedFreeze | undefined> {
-  const entries = await trx('account_ledger').where({ txn_id: xid, entry_type: spec.entryType }).orderBy('entry_id');
+  let entries = await trx('account_ledger').where({ txn_id: xid, entry_type: spec.entryType }).orderBy('entry_id');
+  // A share claimed from a pay order's freeze (platform/payments/pay-order-freeze.ts) posted
+  // nothing of its own: releasing it gives that share back from the frozen amount.
+  const claim = entries.length === 0 && spec.branch === 'payment' ? await trx('pay_order_claims').where({ order_xid: xid }).first() : undefined;
+  if (claim) entries = [{ ref_type: 'order', ref_id: claim.order_id, account_id: claim.user_id, balance_change: -Number(claim.amount), frozen_change: Number(claim.amount), points_change: 0 }];
   const orderId: string | undefined = entries.find((e) => e.ref_type === 'order')?.ref_id;
   if (orderId) {
     const order = await lockOrder(trx, orderId);

@@ -2,7 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import fs from 'node:fs';
 import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
 import { killServer, killWorker, startServer, startWorker, testEnv } from '../support/test-env';
-import { afterSaleDaysOf, checkOrderInvariants, takeBaseline, waitUntilSettled } from '../support/order-invariants';
+import { afterSaleDaysOf, checkOrderInvariants, checkPayOrders, takeBaseline, waitUntilSettled } from '../support/order-invariants';
+import { buyerCall, registerBuyer } from '../support/buyer-api';
+import { topUp } from '../support/top-up';
+import { settleStalePayOrderFreezes } from '../../platform/payments/pay-order-freeze';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -108,7 +111,13 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const scarce = await makeSku({ price: 5_000, stock: 2 }); // creates race for it: some are refused
     const car = await makeSku({ price: 80_000, stock: 1_000, productType: 'used-car' });
     const coupon = await makeCoupon({ amountOff: 300, minSpend: 1_000, quantity: 5 });
-    const skus = [plenty, second, scarce, car];
+    // Checkouts of several orders: retail SKUs of three merchants make three orders under one pay order.
+    const ofMerchantA = await makeSku({ price: 1_200, stock: 1_000, attributes: { merchantId: 'm-fault-a' } });
+    const ofMerchantB = await makeSku({ price: 800, stock: 1_000, attributes: { merchantId: 'm-fault-b' } });
+    const buyerPool = await Promise.all(Array.from({ length: CONCURRENCY }, () => registerBuyer()));
+    for (const b of buyerPool) await topUp(b.buyerId, 500_000);
+    const buyers = buyerPool.map((b) => b.buyerId);
+    const skus = [plenty, second, scarce, car, ofMerchantA, ofMerchantB];
     const baseline = await takeBaseline(db, skus);
     const expected = new Map<string, { flow: string; statuses: string[] }>();
 
@@ -236,6 +245,57 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
         expect2xx('poorBuyer', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'cannot pay' }));
       },
     };
+    /** A buyer's request, retried like `send` (same Idempotency-Key) while a killed server comes back. */
+    const sendAsBuyer = async (b: (typeof buyerPool)[number], method: string, path: string, body?: unknown, idem?: string): Promise<Reply> => {
+      const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await buyerCall(method, path, { token: b.session.accessToken, body, idem, ip: b.ip });
+          if (r.status < 500 || Date.now() >= giveUpAt) return r;
+        } catch (err) {
+          if (Date.now() >= giveUpAt) throw err;
+        }
+        counts.clientRetries += 1;
+        await sleep(Math.min(500 * attempt, 3_000));
+      }
+    };
+    /** Checks out a cart of three lines (three merchants: three orders, one pay order) as a buyer of the pool, who has it alone meanwhile. */
+    const checkout = async (flow: string, quick: boolean, then: (b: (typeof buyerPool)[number], checkedOut: any) => Promise<void>) => {
+      const b = buyerPool.pop();
+      if (!b) return violation(`${flow}: no free buyer in the pool`);
+      try {
+        for (const skuId of [plenty, ofMerchantA, ofMerchantB]) expect2xx(flow, 'add to cart', await sendAsBuyer(b, 'POST', '/v1/buyer/cart/items', { skuId, quantity: 1 }));
+        const r = await sendAsBuyer(b, 'POST', '/v1/buyer/checkouts', { scene: { channel: quick ? 'test-quick' : 'app' } }, uid('co'));
+        if (r.status !== 201) return violation(`${flow}: checkout answered ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.body.orders.length !== 3) violation(`${flow}: checkout made ${r.body.orders.length} orders, not 3`);
+        await then(b, r.body);
+      } finally {
+        await sendAsBuyer(b, 'GET', '/v1/buyer/cart').then(async (cart) => {
+          for (const i of cart.body?.items ?? []) await sendAsBuyer(b, 'DELETE', `/v1/buyer/cart/items/${i.skuId}`);
+        });
+        buyerPool.push(b);
+      }
+    };
+    Object.assign(flows, {
+      async checkoutPaid() {
+        await checkout('checkoutPaid', false, async (b, { payOrder, orders }) => {
+          const [cancelled, ...kept] = orders;
+          expected.set(cancelled.orderId, { flow: 'checkoutPaid', statuses: ['CANCELLED'] });
+          for (const o of kept) expected.set(o.orderId, { flow: 'checkoutPaid', statuses: ['PAID'] });
+          const payPath = `/v1/buyer/pay-orders/${payOrder.payOrderId}/payments`;
+          const idem = uid('pay');
+          const [a, again] = await Promise.all([sendAsBuyer(b, 'POST', payPath, { method: 'balance' }, idem), sendAsBuyer(b, 'POST', payPath, { method: 'balance' }, idem)]);
+          expect2xx('checkoutPaid', 'pay', a);
+          expect2xx('checkoutPaid', 'pay (same key)', again);
+          expect2xx('checkoutPaid', 'cancel one', await sendAsBuyer(b, 'POST', `/v1/buyer/orders/${cancelled.orderId}/cancel`, { reason: 'fault test' }));
+        });
+      },
+      async checkoutUnpaid() {
+        await checkout('checkoutUnpaid', true, async (_b, { orders }) => {
+          for (const o of orders) expected.set(o.orderId, { flow: 'checkoutUnpaid', statuses: ['CLOSED'] });
+        });
+      },
+    });
     const names = Object.keys(flows);
 
     // The stream: every flow at least once, then random ones.
@@ -277,12 +337,18 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     await killer;
 
     // ---- settle, then the invariants (tests/support/order-invariants.ts) ----
-    const buyers = [...users, poorUser];
-    violations.push(...(await waitUntilSettled(db, client, buyers)));
+    const everyone = [...users, poorUser, ...buyers];
+    violations.push(...(await waitUntilSettled(db, client, everyone)));
+    // A pay-order payment whose client gave up midway leaves its freeze to the scanner
+    // (after STALE_FREEZE_SECONDS); it runs here now instead of after that wait.
+    await settleStalePayOrderFreezes(db, { olderThanSeconds: 0 });
     const { body: configured } = await call('GET', '/v1/identities', { key: KEYS.operator });
-    const checked = await checkOrderInvariants(db, client, { users: buyers, baseline, coupons: [coupon], expected, afterSaleDays: afterSaleDaysOf(configured.identities) });
+    const checked = await checkOrderInvariants(db, client, { users: everyone, baseline, coupons: [coupon], expected, afterSaleDays: afterSaleDaysOf(configured.identities) });
     const final = checked.orders;
     violations.push(...checked.violations);
+    const payOrders = await checkPayOrders(db, buyers, final);
+    violations.push(...payOrders);
+    if (!(await db('pay_orders').whereIn('user_id', buyers).whereNotNull('checkout_id').first())) violation('no checkout was made: the pay-order checks had nothing to check');
     // Every notification of these orders reached the merchant at least once.
     const orderIds = final.map((r: any) => r.order_id);
     const events = await db('outbox').where({ aggregate_type: 'order' }).whereIn('aggregate_id', orderIds).whereNot('event_type', 'OrderVoided').select('id');

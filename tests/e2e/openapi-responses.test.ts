@@ -2,6 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { call, closeDatabase, eventually, get, KEYS, makeSku, makeUser, post, uid, type Reply } from '../support/api';
 import { buyerCall, lastCode, newIp, newPhone, PASSWORD, registerBuyer, requestCode } from '../support/buyer-api';
+import { topUp } from '../support/top-up';
 
 /**
  * The OpenAPI document against real answers: the main flows run through the API, and
@@ -329,9 +330,28 @@ describe('the OpenAPI document', () => {
     conforms('GET', '/v1/buyer/orders/{orderId}', await buyer('GET', `/v1/buyer/orders/${placed.orderId}`, { token: other2.session.accessToken }), 404);
   });
 
+  it('describes the real answers of a checkout and its pay order', checkoutConforms);
+
   it('had a real success of every operation checked', () => {
     // But resending a webhook delivery, which needs a delivery given up on.
     const all = Object.values<Json>(doc.paths).flatMap((m) => Object.values<Json>(m).map((o) => o.operationId));
     expect(all.filter((o) => !successes.has(o))).toEqual(['resendWebhookDelivery']);
   });
 });
+
+/** A buyer's checkout of two lines under one pay order, paid once: the answers of its three operations. */
+async function checkoutConforms() {
+  const { session, buyerId, ip } = await registerBuyer();
+  const token = session.accessToken;
+  await topUp(buyerId, 100_000);
+  const shirt = uid('sku-doc-co');
+  await post('/v1/admin/skus', { skuId: shirt, spuId: `spu-${shirt}`, title: 'Doc shirt', productType: 'physical', price: 2_000, stock: 5, attributes: {} }, KEYS.operator);
+  const room = uid('sku-doc-room');
+  await post('/v1/admin/skus', { skuId: room, spuId: `spu-${room}`, title: 'Doc room', productType: 'hotel', price: 30_000, stock: 0, attributes: { checkIn: '2026-12-24', nights: 1 } }, KEYS.operator);
+  for (const skuId of [shirt, room]) await buyerCall('POST', '/v1/buyer/cart/items', { token, body: { skuId, quantity: 1 }, ip });
+  const checkedOut = conforms('POST', '/v1/buyer/checkouts', await buyerCall('POST', '/v1/buyer/checkouts', { token, body: {}, idem: uid('co'), ip }), 201);
+  const payOrderId = checkedOut.payOrder.payOrderId;
+  conforms('GET', '/v1/buyer/pay-orders/{payOrderId}', await buyerCall('GET', `/v1/buyer/pay-orders/${payOrderId}`, { token, ip }), 200);
+  conforms('POST', '/v1/buyer/pay-orders/{payOrderId}/payments', await buyerCall('POST', `/v1/buyer/pay-orders/${payOrderId}/payments`, { token, body: { method: 'balance' }, idem: uid('pay'), ip }), 200);
+  conforms('POST', '/v1/buyer/checkouts', await buyerCall('POST', '/v1/buyer/checkouts', { token, body: {}, idem: uid('co'), ip }), 422);
+}

@@ -144,6 +144,27 @@ export async function checkOrderInvariants(db: Db, client: Client, scope: Invari
   return { orders: final, violations };
 }
 
+/**
+ * A checkout's pay order ends PAID if any of its orders was paid, CLOSED if none was, with its
+ * tender cash equal to what its orders were paid and no freeze of it left open.
+ */
+export async function checkPayOrders(db: Db, buyers: string[], orders: any[]): Promise<string[]> {
+  const violations: string[] = [];
+  const payOrders = await db('pay_orders').whereIn('user_id', buyers).whereNotNull('checkout_id').select('*');
+  for (const p of payOrders) {
+    const ofPay = orders.filter((r: any) => r.pay_order_id === p.pay_order_id);
+    const awaiting = ofPay.some((r: any) => ['CREATING', 'PENDING_PAYMENT'].includes(r.status));
+    const want = awaiting ? 'UNPAID' : ofPay.some((r: any) => Number(r.paid_amount) > 0) ? 'PAID' : 'CLOSED';
+    if (p.status !== want) violations.push(`pay order ${p.pay_order_id}: ${p.status}, its orders ${JSON.stringify(ofPay.map((r: any) => r.status))}`);
+    if (p.freeze_xid) violations.push(`pay order ${p.pay_order_id}: freeze ${p.freeze_xid} still open`);
+    const paidCash = ofPay.filter((r: any) => ['pay-order', 'balance', 'channel'].includes(r.payment_method)).reduce((n: number, r: any) => n + Number(r.paid_amount), 0);
+    if (Number(p.cash_amount) !== paidCash) violations.push(`pay order ${p.pay_order_id}: tender cash ${p.cash_amount}, orders paid ${paidCash}`);
+  }
+  const open = await db('tcc_fence').where({ branch: 'pay-order', status: 'TRIED' }).count({ n: '*' });
+  if (Number(open[0].n) > 0) violations.push(`${open[0].n} pay-order freeze(s) left open`);
+  return violations;
+}
+
 /** After-sale windows per `bizId/scenario`, from GET /v1/identities' answer. */
 export function afterSaleDaysOf(identities: { bizId: string; scenario: string; config: { afterSaleDays?: number } }[]): Map<string, number> {
   return new Map(identities.map((i) => [`${i.bizId}/${i.scenario}`, i.config.afterSaleDays ?? 0]));
