@@ -7,6 +7,7 @@ import { assertTenant, principalOf } from '../auth';
 import { createOrder, orderCommands, runOrderCommand, type OrderCommand } from '../order-commands';
 import type { AppDeps } from '../deps';
 import { buildHistory } from '../history';
+import { shipmentsOf } from '../../platform/repositories/shipments';
 import * as s from '../schemas';
 import { parse } from '../validate';
 
@@ -47,6 +48,11 @@ export function orderRoutes(deps: AppDeps): Router {
 
   r.get('/v1/orders/:orderId', async (req, res) => {
     res.json(await visibleOrder(req, req.params.orderId));
+  });
+
+  r.get('/v1/orders/:orderId/shipments', async (req, res) => {
+    const view = await visibleOrder(req, req.params.orderId);
+    res.json({ orderId: view.orderId, shipments: await shipmentsOf(db, view.orderId) });
   });
 
   r.get('/v1/orders/:orderId/history', async (req, res) => {

@@ -19,6 +19,10 @@ export const bizConfigSchema = z.strictObject({
   depositRatio: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the full price)'),
   /** Most units of one SKU a buyer may hold in live orders of this identity (flash sales); absent = no limit. */
   perUserLimit: z.number().int().positive().optional(),
+  /** Days a buyer has, from a refund's approval, to send its goods back; a return that never arrives is then closed. */
+  returnDays: z.number().gt(0),
+  /** Whether shipped units may be refunded without their goods coming back (`returnGoods: false`). */
+  refundWithoutReturn: z.boolean(),
 });
 const partialBizConfig = bizConfigSchema.partial();
 

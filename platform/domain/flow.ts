@@ -32,6 +32,10 @@ export interface BizConfig {
   leadPushOnPayment: boolean;
   depositRatio: number;
   perUserLimit?: number;
+  /** Days a buyer has, from approval, to send back the goods of a refund with returned goods; then it is closed. */
+  returnDays: number;
+  /** Whether units that shipped may be refunded without their goods coming back (`returnGoods: false`). */
+  refundWithoutReturn: boolean;
 }
 
 export interface OrderLineRequest {
@@ -63,14 +67,29 @@ export interface OrderWorkflowInput {
   payDeadlineMs?: number;
 }
 
-/** A warehouse, store or supplier event for an order (shipped, delivered, failed). */
+/** Units of an order's line: what a shipment carries, what a refund covers. */
+export interface ItemQuantity {
+  orderItemId: string;
+  quantity: number;
+}
+
+/**
+ * A warehouse, store or supplier event for an order (shipped, delivered, failed), or one
+ * of a returned parcel (the buyer sent it back, the warehouse received it).
+ */
 export interface FulfilmentEvent {
-  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
+  type: 'SHIPPED' | 'DELIVERED' | 'FAILED' | 'RETURN_SHIPPED' | 'RETURN_RECEIVED';
   referenceId: string;
   trackingNo?: string;
   reason?: string;
   /** What the buyer shows at a store hand-over (new cars). */
   verificationCode?: string;
+  /** SHIPPED: the units in this parcel (absent: every unit still to ship). */
+  items?: ItemQuantity[];
+  /** DELIVERED: the parcel that arrived, by its SHIPPED event's referenceId (absent: every parcel on its way). */
+  shipmentId?: string;
+  /** RETURN_SHIPPED / RETURN_RECEIVED: the refund whose goods come back. */
+  refundId?: string;
 }
 
 /** A buyer's refund request: which items, how many, and whether the goods come back. */
@@ -104,6 +123,8 @@ export interface FlowArgs {
   refundId?: string;
   items?: RefundRequest['items'];
   returnGoods?: boolean;
+  /** refund.awaitReturn: until when (epoch ms, workflow time) the goods may come back. */
+  returnDeadline?: number;
 }
 
 /** What steps hand to later steps of the same flow (merged into the flow context). */
@@ -117,8 +138,13 @@ export interface FlowOutputs {
   confirmationNo?: string | null;
   /** refund.create */
   amount?: number;
-  /** refund.complete: the order's status once the refund is paid (a full refund before receipt ends it). */
+  /**
+   * refund.complete: the order's status once the refund is paid (a full refund before receipt
+   * ends it); fulfilment.record: once a parcel arrived (DELIVERED when every unit has).
+   */
   orderStatus?: string;
+  /** refund.awaitReturn: whether the refund waits for its goods to come back before paying. */
+  awaitingReturn?: boolean;
 }
 
 /** What an ability activity receives. `xid` keys its TCC fence rows. */

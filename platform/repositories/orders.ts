@@ -84,7 +84,7 @@ export async function changeOrder(
   }
   if (change.status && change.status !== current.status && isFinal(change.status)) {
     // An order never ends with a refund request still open beside it (its money would be returned twice or never).
-    const pending = await trx('refunds').where({ order_id: orderId, status: 'REQUESTED' }).first('refund_id');
+    const pending = await trx('refunds').where({ order_id: orderId }).whereIn('status', ['REQUESTED', 'AWAITING_RETURN']).first('refund_id');
     if (pending) throw invalidState(`order ${orderId} cannot become ${change.status}: refund ${pending.refund_id} is pending`);
   }
   const version = current.version + 1;
@@ -276,6 +276,8 @@ export function toView(o: OrderRow, items: any[]) {
       payable: i.payable,
       refundedQuantity: i.refunded_quantity,
       refundedAmount: i.refunded_amount,
+      shippedQuantity: i.shipped_quantity ?? 0,
+      cancelledQuantity: i.cancelled_quantity ?? 0,
       snapshotId: i.snapshot_id,
       status: i.status,
     })),

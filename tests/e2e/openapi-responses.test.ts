@@ -185,6 +185,7 @@ describe('the OpenAPI document', () => {
       conforms('POST', '/v1/orders/{orderId}/tracking', await post(`/v1/orders/${id}/tracking`, { trackingNo: 'SF2', expectedVersion: shipped.version }), 200);
       conforms('POST', '/v1/orders/{orderId}/fulfilment-events', await post(`/v1/orders/${id}/fulfilment-events`, { type: 'DELIVERED', referenceId: uid('ref') }), 200);
       conforms('POST', '/v1/orders/{orderId}/receipt', await post(`/v1/orders/${id}/receipt`, {}), 200);
+      conforms('GET', '/v1/orders/{orderId}/shipments', await get(`/v1/orders/${id}/shipments`), 200);
       conforms('GET', '/v1/orders/{orderId}/history', await get(`/v1/orders/${id}/history`), 200);
 
       // Refunds: one approved, one rejected.

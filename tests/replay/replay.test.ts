@@ -32,6 +32,8 @@ const FLOWS = [
   'points-mall-cancel-paid',
   'hotel-cancel-paid',
   'new-car-cancel-deposit',
+  'return-closed',
+  'split-shipment',
 ];
 
 function histories(generation: string) {
