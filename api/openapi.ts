@@ -78,7 +78,7 @@ export function openApiDocument() {
   // Links: from an answer carrying an id to the operations that take it.
   const byOrderId = (...targets: string[]) => linksTo(targets, { orderId: '$response.body#/orderId' });
   const orderLinks: LinksObject = {
-    ...byOrderId('getOrder', 'getOrderHistory', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking', 'getOrderShipments'),
+    ...byOrderId('getOrder', 'getOrderHistory', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking', 'getOrderShipments', 'payOrderBalance'),
     requestRefund: {
       operationId: 'requestRefund',
       parameters: { orderId: '$response.body#/orderId' },
@@ -148,6 +148,15 @@ export function openApiDocument() {
     summary: 'Warehouse/store/supplier event',
     request: { params: orderId, body: json(s.fulfilmentBody) },
     ok: { description: 'the order as it now is', schema: out.orderView, links: orderLinks },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'payOrderBalance',
+    method: 'post',
+    path: '/v1/orders/{orderId}/balance-payments',
+    summary: 'Pay the balance (尾款) after the deposit, where the line takes it online (balanceDue)',
+    request: { params: orderId, body: json(s.payBody) },
+    ok: { description: 'the order, balanceStatus PAID', schema: out.orderView, links: orderLinks },
     errors: [404, 409, 413, 422],
   });
   add({

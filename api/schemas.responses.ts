@@ -50,6 +50,8 @@ export const orderView = z
     paymentMethod: z.string().nullable(),
     couponCode: z.string().nullable(),
     trackingNo: z.string().nullable(),
+    balanceAmount: amount.openapi({ description: 'the balance (尾款) a deposit line takes after the deposit: the price less the payable amount; 0 where the order is paid in one stage' }),
+    balanceStatus: z.string().openapi({ description: 'NONE, DUE, PAID, FORFEITED, LAPSED, CANCELLED' }),
     payDeadline: timestamp,
     notes: z.array(z.record(z.string(), z.unknown())),
     version: count,

@@ -33,6 +33,8 @@ export interface UpdateAck {
 
 export const awaitCreatedUpdate = defineUpdate<UpdateAck>('awaitCreated');
 export const payUpdate = defineUpdate<UpdateAck, [PayArgs]>('pay');
+/** The second payment stage (尾款) of a line taking a deposit. */
+export const payBalanceUpdate = defineUpdate<UpdateAck, [PayArgs]>('payBalance');
 export const channelPaymentUpdate = defineUpdate<UpdateAck, [ChannelPaymentArgs]>('channelPayment');
 export const cancelUpdate = defineUpdate<UpdateAck, [CancelArgs]>('cancel');
 export const fulfilmentUpdate = defineUpdate<UpdateAck, [FulfilmentArgs]>('fulfilmentEvent');

@@ -27,6 +27,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let awaitingReturnOf: string | undefined;
   /** Until when (workflow time) a completed order still takes refund requests. */
   let afterSaleUntil: number | undefined;
+  /** The balance payment (尾款) of a deposit line: due after the deposit, before the hand-over. */
+  const balanceStage = input.config.balanceDue === 'at-delivery' || input.config.balanceDue === 'by-deadline';
+  let balancePaid = false;
+  let balanceAttempts = 0;
+  /** by-deadline: when (workflow time) an unpaid balance lapses. */
+  let balanceDeadline: number | undefined;
   const payDeadline = input.payDeadlineMs ?? Date.now() + input.config.payWindowSeconds * 1000;
   const seenFulfilmentRefs = new Set<string>();
 
@@ -94,8 +100,26 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const markPaidAt = steps.findIndex((s) => s.ability === 'order.markPaid');
       await flow('update', 'order.pay', `${input.orderId}:pay:${paidAttempts}`, { method, ...args }, markPaidAt >= 0 ? markPaidAt + 1 : undefined);
       setStatus('PAID');
+      if (balanceStage && input.config.balanceDue === 'by-deadline') balanceDeadline = Date.now() + input.config.balanceDueDays * DAY_MS;
       return ack();
     });
+
+  setHandler(msg.payBalanceUpdate, ({ method }) =>
+    exclusive(async () => {
+      if (!balanceStage) throw refusal(409, 'INVALID_STATE', `cannot pay a balance: ${input.identity.bizId} orders are paid in one stage`);
+      if (balancePaid) return ack(true);
+      requireStatus(status === 'PAID' || status === 'SHIPPED', 'pay the balance');
+      const notAllowed = paymentMethodRefusal(input.identity.bizId, input.config, method);
+      if (notAllowed) throw refusal(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed);
+      balanceAttempts += 1;
+      // The same TCC payment steps as the deposit, on the balance: a refused attempt is rolled back and a new one may follow.
+      const steps = input.flows['order.payBalance'];
+      const markedAt = steps.findIndex((s) => s.ability === 'order.markBalancePaid');
+      await flow('update', 'order.payBalance', `${input.orderId}:balance:${balanceAttempts}`, { method, stage: 'balance' }, markedAt >= 0 ? markedAt + 1 : undefined);
+      balancePaid = true;
+      return ack();
+    }),
+  );
   setHandler(msg.payUpdate, ({ method }) => pay(method, {}));
   setHandler(msg.channelPaymentUpdate, ({ channelTxnId, amount }) => pay('channel', { channelTxnId, amount }));
 
@@ -125,6 +149,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         RETURN_SHIPPED: awaitedReturn,
         RETURN_RECEIVED: awaitedReturn,
       };
+      if (event.type === 'DELIVERED' && balanceStage && !balancePaid) throw refusal(409, 'INVALID_STATE', 'cannot hand over: the balance (尾款) is not paid yet');
       if (returning && !awaitedReturn) throw refusal(409, 'INVALID_STATE', `cannot apply ${event.type}: refund ${event.refundId ?? '(none named)'} of this order awaits no returned goods`);
       requireStatus(allowed[event.type], `apply ${event.type}`);
       if (event.type === 'FAILED') requireNoPendingRefund('apply FAILED');
@@ -257,6 +282,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           if (status === 'DELIVERED' && !pendingRefundId) await complete('body', `completed automatically ${input.config.autoReceiptDays} day(s) after delivery`);
         });
         if (status === 'DELIVERED') await condition(() => !pendingRefundId || status !== 'DELIVERED');
+      }
+    } else if (balanceDeadline !== undefined && !balancePaid && (status === 'PAID' || status === 'SHIPPED')) {
+      // by-deadline: an unpaid balance lapses; the order is cancelled and the deposit kept or paid back (depositOnLapse).
+      const current = status;
+      const moved = await condition(() => balancePaid || status !== current, Math.max(0, balanceDeadline - Date.now()));
+      if (!moved) {
+        if (pendingRefundId) await condition(() => !pendingRefundId || balancePaid || status !== current);
+        await exclusive(async () => {
+          if (balancePaid || pendingRefundId || (status !== 'PAID' && status !== 'SHIPPED')) return;
+          const kind = input.config.depositOnLapse === 'forfeit' ? 'DEPOSIT_FORFEITED' : 'BALANCE_LAPSED';
+          await flow('body', 'order.cancel', `${input.orderId}:cancel`, { reason: `balance not paid within ${input.config.balanceDueDays} day(s)`, refundKind: kind }, 0);
+          setStatus('CANCELLED');
+        });
       }
     } else {
       const current = status;

@@ -70,6 +70,7 @@ export function orderRoutes(deps: AppDeps): Router {
   command('/v1/orders/:orderId/cancel', commands.cancel);
   command('/v1/orders/:orderId/fulfilment-events', commands.fulfilment);
   command('/v1/orders/:orderId/receipt', commands.receipt);
+  command('/v1/orders/:orderId/balance-payments', commands.payBalance);
 
   return r;
 }

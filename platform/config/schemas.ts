@@ -23,6 +23,12 @@ export const bizConfigSchema = z.strictObject({
   returnDays: z.number().gt(0),
   /** Whether shipped units may be refunded without their goods coming back (`returnGoods: false`). */
   refundWithoutReturn: z.boolean(),
+  /** The balance payment (尾款) of a deposit line: none (settled elsewhere), at-delivery, by-deadline. */
+  balanceDue: z.enum(['none', 'at-delivery', 'by-deadline']),
+  /** by-deadline: days after the deposit's payment within which the balance is due. */
+  balanceDueDays: z.number().gt(0),
+  /** by-deadline: the deposit when the balance is not paid in time (the order is cancelled either way). */
+  depositOnLapse: z.enum(['forfeit', 'refund']),
 });
 const partialBizConfig = bizConfigSchema.partial();
 

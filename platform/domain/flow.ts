@@ -36,7 +36,19 @@ export interface BizConfig {
   returnDays: number;
   /** Whether units that shipped may be refunded without their goods coming back (`returnGoods: false`). */
   refundWithoutReturn: boolean;
+  /**
+   * The balance payment (尾款) of a line that takes a deposit online (depositRatio < 1):
+   * `none` (settled outside the platform), `at-delivery` (paid before the hand-over), or
+   * `by-deadline` (paid within `balanceDueDays` of the deposit, before the hand-over too).
+   */
+  balanceDue: 'none' | 'at-delivery' | 'by-deadline';
+  balanceDueDays: number;
+  /** What happens to the deposit when a `by-deadline` balance is not paid in time: kept (`forfeit`) or paid back (`refund`); the order is cancelled either way. */
+  depositOnLapse: 'forfeit' | 'refund';
 }
+
+/** Which stage of an order's price a payment attempt pays: the whole payable amount (or the deposit), or the balance after it. */
+export type PaymentStage = 'payable' | 'balance';
 
 export interface OrderLineRequest {
   skuId: string;
@@ -109,8 +121,10 @@ export interface FlowArgs {
   request?: CreateOrderRequest;
   /** order.create: when payment is due (epoch ms). */
   payDeadline?: number;
-  /** order.pay */
+  /** order.pay, order.payBalance */
   method?: string;
+  /** order.payBalance: the payment steps pay the balance, not the payable amount. */
+  stage?: PaymentStage;
   channelTxnId?: string;
   amount?: number;
   /** order.cancel, order.timeoutClose, order.confirmReceipt */

@@ -27,6 +27,7 @@ export interface OrderRow {
   payment_method: string | null;
   coupon_code: string | null;
   tracking_no: string | null;
+  balance_status?: string;
   scene: Record<string, unknown>;
   buyer: Record<string, unknown>;
   notes: unknown[];
@@ -45,6 +46,7 @@ export interface OrderChange {
   refunded_amount?: number;
   payment_method?: string;
   tracking_no?: string;
+  balance_status?: string;
 }
 
 const STATUS_FIELDS = ['status', 'payment_status', 'fulfillment_status', 'refund_status'] as const;
@@ -262,6 +264,9 @@ export function toView(o: OrderRow, items: any[]) {
     paymentMethod: o.payment_method,
     couponCode: o.coupon_code,
     trackingNo: o.tracking_no,
+    // The balance payment (尾款) of a deposit line: what it amounts to and where it stands.
+    balanceAmount: Number(o.total_amount) - Number(o.discount_amount) - Number(o.payable_amount),
+    balanceStatus: o.balance_status ?? 'NONE',
     payDeadline: new Date(o.pay_deadline).toISOString(),
     notes: o.notes,
     version: o.version,

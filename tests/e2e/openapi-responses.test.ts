@@ -198,6 +198,13 @@ describe('the OpenAPI document', () => {
       const rejected = await refundOf();
       conforms('POST', '/v1/refunds/{refundId}/reject', await post(`/v1/refunds/${rejected.refundId}/reject`, {}), 200);
 
+      // A new car's balance (尾款), paid after its deposit.
+      const carSkuId = uid('sku-car-doc');
+      await post('/v1/admin/skus', { skuId: carSkuId, spuId: `spu-${carSkuId}`, title: 'Doc car', productType: 'new-car', price: 100_000, stock: 1, attributes: { stores: ['store-4s-hz-01'] } }, op);
+      const car = await call('POST', '/v1/orders', { key: KEYS.newCar, idem: uid('idem'), body: { userId, items: [{ skuId: carSkuId, quantity: 1 }], scene: { channel: 'app', storeId: 'store-4s-hz-01' }, buyer: { idCardNo: '110101199003074477' } } });
+      await post(`/v1/orders/${car.body.orderId}/payments`, { method: 'balance' }, KEYS.newCar);
+      conforms('POST', '/v1/orders/{orderId}/balance-payments', await post(`/v1/orders/${car.body.orderId}/balance-payments`, { method: 'balance' }, KEYS.newCar), 200);
+
       // A cancel, and a channel's payment callback.
       conforms('POST', '/v1/orders/{orderId}/cancel', await post(`/v1/orders/${(await create()).body.orderId}/cancel`, { reason: 'changed my mind' }), 200);
       const byChannel = (await create()).body;

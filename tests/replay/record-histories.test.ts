@@ -182,6 +182,23 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await post(`/v1/orders/${deposit.orderId}/cancel`, { reason: 'changed mind' }, KEYS.newCar);
     await record('new-car-cancel-deposit', deposit.orderId, true);
 
+    // The balance (尾款) paid before the hand-over.
+    const carBuyer = await makeUser({ balance: 50_000_000 });
+    const stagedCar = await makeSku({ productType: 'new-car', price: 20_000_000, stock: 2, attributes: { stores: ['store-4s-hz-01'] } });
+    const staged = await createdOrder({ userId: carBuyer, items: [{ skuId: stagedCar, quantity: 1 }], buyer: { idCardNo: '110101199003074477' }, scene: { storeId: 'store-4s-hz-01' }, key: KEYS.newCar });
+    await pay(staged.orderId, KEYS.newCar);
+    const ready = await fulfil(staged.orderId, 'SHIPPED', uid('store'), {}, KEYS.newCar);
+    await post(`/v1/orders/${staged.orderId}/balance-payments`, { method: 'balance' }, KEYS.newCar);
+    const code = ready.body.notes.find((n: { kind: string }) => n.kind === 'STORE_PICKUP_READY').verificationCode;
+    await fulfil(staged.orderId, 'DELIVERED', uid('store'), { verificationCode: code }, KEYS.newCar);
+    await post(`/v1/orders/${staged.orderId}/receipt`, {}, KEYS.newCar);
+    await record('new-car-balance-paid', staged.orderId, true);
+
+    // A balance not paid by its deadline (test-quick: seconds): the deposit is forfeited.
+    const lapsing = await createdOrder({ userId: carBuyer, items: [{ skuId: stagedCar, quantity: 1 }], buyer: { idCardNo: '110101199003074477' }, scene: { storeId: 'store-4s-hz-01' }, channel: 'test-quick', key: KEYS.newCar });
+    await pay(lapsing.orderId, KEYS.newCar);
+    await record('new-car-balance-forfeited', lapsing.orderId, true);
+
     // A create whose reserve fails after the draft was written: the compensations run (order.void).
     // Concurrent orders for the last unit pass validation together; the losers fail at reserve.
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -195,5 +212,5 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
       }
     }
     expect(fs.existsSync(path.join(HISTORIES_DIR, 'create-compensated.json'))).toBe(true);
-  });
+  }, 600_000); // every flow in turn, timers of seconds included, on a shared machine
 });

@@ -34,6 +34,8 @@ const FLOWS = [
   'new-car-cancel-deposit',
   'return-closed',
   'split-shipment',
+  'new-car-balance-paid',
+  'new-car-balance-forfeited',
 ];
 
 function histories(generation: string) {
