@@ -80,7 +80,7 @@ export function openApiDocument() {
   // Links: from an answer carrying an id to the operations that take it.
   const byOrderId = (...targets: string[]) => linksTo(targets, { orderId: '$response.body#/orderId' });
   const orderLinks: LinksObject = {
-    ...byOrderId('getOrder', 'getOrderHistory', 'getOrderDetails', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking'),
+    ...byOrderId('getOrder', 'getOrderHistory', 'getOrderDetails', 'payOrder', 'cancelOrder', 'postFulfilmentEvent', 'confirmReceipt', 'changeTracking', 'getOrderShipments', 'payOrderBalance'),
     requestRefund: {
       operationId: 'requestRefund',
       parameters: { orderId: '$response.body#/orderId' },
@@ -151,6 +151,24 @@ export function openApiDocument() {
     request: { params: orderId, body: json(s.fulfilmentBody) },
     ok: { description: 'the order as it now is', schema: out.orderView, links: orderLinks },
     errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'payOrderBalance',
+    method: 'post',
+    path: '/v1/orders/{orderId}/balance-payments',
+    summary: 'Pay the balance (尾款) after the deposit, where the line takes it online (balanceDue)',
+    request: { params: orderId, body: json(s.payBody) },
+    ok: { description: 'the order, balanceStatus PAID', schema: out.orderView, links: orderLinks },
+    errors: [404, 409, 413, 422],
+  });
+  add({
+    operationId: 'getOrderShipments',
+    method: 'get',
+    path: '/v1/orders/{orderId}/shipments',
+    summary: "An order's parcels (split shipments), oldest first",
+    request: { params: orderId },
+    ok: { description: 'each parcel with its tracking number, units and whether it arrived', schema: out.shipmentsView },
+    errors: [404],
   });
   add({
     operationId: 'confirmReceipt',

@@ -81,6 +81,7 @@ export function orderCommands({ db, orders }: AppDeps) {
       send: (id, b) => orders.update(id, msg.fulfilmentUpdate, b),
       alreadyDone: async (o, b) => Boolean(await db('fulfilment_events').where({ order_id: o.orderId, reference_id: b.referenceId }).first('reference_id')),
     } as OrderCommand<z.infer<typeof s.fulfilmentBody>>,
+    payBalance: { schema: s.payBody, send: (id, b) => orders.update(id, msg.payBalanceUpdate, b), alreadyDone: (o) => o.balanceStatus === 'PAID' } as OrderCommand<z.infer<typeof s.payBody>>,
     receipt: { schema: s.receiptBody, send: (id) => orders.update(id, msg.receiptUpdate), alreadyDone: (o) => o.status === 'COMPLETED' } as OrderCommand<z.infer<typeof s.receiptBody>>,
   };
 }

@@ -23,6 +23,8 @@ export const orderItemView = z
     payable: amount,
     refundedQuantity: count,
     refundedAmount: amount,
+    shippedQuantity: count.openapi({ description: 'units that left in a parcel (split shipments)' }),
+    cancelledQuantity: count.openapi({ description: 'units refunded before they shipped (taken out of what is still to ship)' }),
     snapshotId: z.string().nullable(),
     status: z.string(),
   })
@@ -48,6 +50,8 @@ export const orderView = z
     paymentMethod: z.string().nullable(),
     couponCode: z.string().nullable(),
     trackingNo: z.string().nullable(),
+    balanceAmount: amount.openapi({ description: 'the balance (尾款) a deposit line takes after the deposit: the price less the payable amount; 0 where the order is paid in one stage' }),
+    balanceStatus: z.string().openapi({ description: 'NONE, DUE, PAID, FORFEITED, LAPSED, CANCELLED' }),
     payDeadline: timestamp,
     notes: z.array(z.record(z.string(), z.unknown())),
     version: count,
@@ -81,16 +85,35 @@ export const refundView = z
   .object({
     refundId: z.string(),
     orderId: z.string(),
-    status: z.string().openapi({ description: 'REQUESTED, REFUNDED, REJECTED, …' }),
+    status: z.string().openapi({ description: 'REQUESTED, AWAITING_RETURN, REFUNDED, REJECTED, CLOSED, …' }),
     kind: z.string(),
     amount,
     reason: z.string().nullable(),
     returnGoods: z.boolean(),
     items: z.array(z.record(z.string(), z.unknown())),
+    returnStatus: z.string().openapi({ description: 'the return of goods: NONE, AWAITING, SHIPPED, RECEIVED, CLOSED' }),
+    returnTrackingNo: z.string().nullable(),
+    returnDeadline: timestamp.nullable().openapi({ description: 'when a return not received is closed' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
   .openapi('Refund');
+
+export const shipmentsView = z
+  .object({
+    orderId: z.string(),
+    shipments: z.array(
+      z.object({
+        shipmentId: z.string().openapi({ description: "the referenceId of the parcel's SHIPPED event" }),
+        trackingNo: z.string().nullable(),
+        status: z.string().openapi({ description: 'SHIPPED, DELIVERED' }),
+        items: z.array(z.object({ orderItemId: z.string(), quantity: count })),
+        shippedAt: timestamp,
+        deliveredAt: timestamp.nullable(),
+      }),
+    ),
+  })
+  .openapi('OrderShipments');
 
 export const notificationResult = z
   .object({

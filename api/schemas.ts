@@ -37,14 +37,23 @@ export const notificationBody = z
 
 export const cancelBody = z.strictObject({ reason: z.string().min(1).max(500) }).openapi('CancelRequest');
 
+const itemQuantities = z.array(z.strictObject({ orderItemId: id, quantity: z.number().int().min(1).max(999) })).min(1).max(50);
+
 export const fulfilmentBody = z
   .strictObject({
-    type: z.enum(['SHIPPED', 'DELIVERED', 'FAILED']),
+    type: z.enum(['SHIPPED', 'DELIVERED', 'FAILED', 'RETURN_SHIPPED', 'RETURN_RECEIVED']),
     referenceId: id,
     trackingNo: z.string().min(1).max(64).optional(),
     reason: z.string().max(500).optional(),
     verificationCode: z.string().regex(/^[0-9]{6}$/, 'the 6-digit code the buyer shows').optional(),
+    items: itemQuantities.optional().openapi({ description: 'SHIPPED: the units in this parcel (absent: every unit still to ship)' }),
+    shipmentId: id.optional().openapi({ description: "DELIVERED: the parcel that arrived, by its SHIPPED event's referenceId (absent: every parcel on its way)" }),
+    refundId: id.optional().openapi({ description: 'RETURN_SHIPPED / RETURN_RECEIVED: the refund whose goods come back' }),
   })
+  .refine((b) => !b.type.startsWith('RETURN_') || b.refundId !== undefined, { path: ['refundId'], message: 'a return event names its refund' })
+  .refine((b) => b.items === undefined || b.type === 'SHIPPED', { path: ['items'], message: 'only a SHIPPED event carries items' })
+  .refine((b) => b.shipmentId === undefined || b.type === 'DELIVERED', { path: ['shipmentId'], message: 'only a DELIVERED event names a parcel' })
+  .refine((b) => b.refundId === undefined || b.type.startsWith('RETURN_'), { path: ['refundId'], message: 'only a return event names a refund' })
   .openapi('FulfilmentEvent');
 
 export const receiptBody = z.strictObject({}).openapi('ReceiptRequest');

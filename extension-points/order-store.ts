@@ -17,6 +17,8 @@ export interface OrderStoreExtPt {
   void(order: OrderRef): Promise<StepOutcome>;
   activate(order: OrderRef): Promise<StepOutcome>;
   markPaid(order: OrderRef, paidBy: PaidBy): Promise<StepOutcome>;
+  /** The second payment stage (尾款): the balance after the deposit is paid. */
+  markBalancePaid(order: OrderRef, paidBy: PaidBy): Promise<StepOutcome>;
   close(order: OrderRef): Promise<StepOutcome>;
   cancel(order: OrderRef, reason: string): Promise<StepOutcome>;
   complete(order: OrderRef, reason: string): Promise<StepOutcome>;
@@ -57,6 +59,14 @@ export const markOrderPaid = ability({
   run: (ext, { order, call, args }) => ext.markPaid(order, { xid: call.xid, method: required(args, 'method', 'order.markPaid'), channelTxnId: args.channelTxnId }),
   local: true,
   description: 'mark the order and its pay order paid',
+});
+
+export const markBalancePaid = ability({
+  id: 'order.markBalancePaid',
+  extensionPoint: OrderStoreExtPt,
+  run: (ext, { order, call, args }) => ext.markBalancePaid(order, { xid: call.xid, method: required(args, 'method', 'order.markBalancePaid') }),
+  local: true,
+  description: 'mark the balance (尾款) after the deposit paid',
 });
 
 export const closeOrder = ability({

@@ -1,3 +1,4 @@
+import type { PaymentStage } from '../platform/domain/flow';
 import { extensionPoint } from '../platform/registry/extension-point';
 import type { OrderRef, StepCall, StepOutcome } from './step-outcome';
 import { ability } from '../abilities/define-ability';
@@ -14,9 +15,9 @@ export interface PayBack {
 
 /** Money as TCC: freeze (try), confirm, unfreeze (cancel), each for one payment attempt (`call.xid`) by `method`; and refunds of settled money. */
 export interface PaymentExtPt {
-  freeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome>;
-  confirm(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome>;
-  unfreeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome>;
+  freeze(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome>;
+  confirm(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome>;
+  unfreeze(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome>;
   refund(order: OrderRef, call: StepCall, payBack: PayBack): Promise<StepOutcome>;
 }
 export const PaymentExtPt = extensionPoint<PaymentExtPt>('PaymentExtPt');
@@ -30,21 +31,21 @@ const BALANCE = 'balance';
 export const freezePayment = ability({
   id: 'payment.freeze',
   extensionPoint: PaymentExtPt,
-  run: (ext, { order, call, args }) => ext.freeze(order, call, args.method ?? BALANCE),
+  run: (ext, { order, call, args }) => ext.freeze(order, call, args.method ?? BALANCE, args.stage ?? 'payable'),
   undo: 'payment.unfreeze',
   description: 'TCC try: freeze the payable amount',
 });
 export const unfreezePayment = ability({
   id: 'payment.unfreeze',
   extensionPoint: PaymentExtPt,
-  run: (ext, { order, call, args }) => ext.unfreeze(order, call, args.method ?? BALANCE),
+  run: (ext, { order, call, args }) => ext.unfreeze(order, call, args.method ?? BALANCE, args.stage ?? 'payable'),
   description: 'TCC cancel: release the frozen amount',
 });
 
 export const confirmPayment = ability({
   id: 'payment.confirm',
   extensionPoint: PaymentExtPt,
-  run: (ext, { order, call, args }) => ext.confirm(order, call, args.method ?? BALANCE),
+  run: (ext, { order, call, args }) => ext.confirm(order, call, args.method ?? BALANCE, args.stage ?? 'payable'),
   description: 'TCC confirm: settle the frozen amount to the merchant',
 });
 

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { FulfilmentEvent } from '../platform/domain/flow';
 
 /**
  * The messages an order workflow accepts. Updates (not signals) so the REST caller
@@ -15,14 +16,8 @@ export interface ChannelPaymentArgs {
 export interface CancelArgs {
   reason: string;
 }
-export interface FulfilmentArgs {
-  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
-  referenceId: string;
-  trackingNo?: string;
-  reason?: string;
-  /** The code the buyer shows at a store hand-over (new cars). */
-  verificationCode?: string;
-}
+/** A warehouse/store/supplier event, or a returned parcel's (RETURN_SHIPPED, RETURN_RECEIVED). */
+export type FulfilmentArgs = FulfilmentEvent;
 export interface RefundRequestArgs {
   refundId: string;
   items: { orderItemId: string; quantity: number }[];
@@ -38,6 +33,8 @@ export interface UpdateAck {
 
 export const awaitCreatedUpdate = defineUpdate<UpdateAck>('awaitCreated');
 export const payUpdate = defineUpdate<UpdateAck, [PayArgs]>('pay');
+/** The second payment stage (尾款) of a line taking a deposit. */
+export const payBalanceUpdate = defineUpdate<UpdateAck, [PayArgs]>('payBalance');
 export const channelPaymentUpdate = defineUpdate<UpdateAck, [ChannelPaymentArgs]>('channelPayment');
 export const cancelUpdate = defineUpdate<UpdateAck, [CancelArgs]>('cancel');
 export const fulfilmentUpdate = defineUpdate<UpdateAck, [FulfilmentArgs]>('fulfilmentEvent');

@@ -21,8 +21,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let busy = false;
   /** The refund request awaiting approval or rejection (one at a time per order). */
   let pendingRefundId: string | undefined;
+  /** Whether that request asked for the goods back (returnGoods). */
+  let pendingReturnGoods = false;
+  /** The approved refund waiting for its goods to come back (RMA) before it pays; it is still the pending one. */
+  let awaitingReturnOf: string | undefined;
   /** Until when (workflow time) a completed order still takes refund requests. */
   let afterSaleUntil: number | undefined;
+  /** The balance payment (尾款) of a deposit line: due after the deposit, before the hand-over. */
+  const balanceStage = input.config.balanceDue === 'at-delivery' || input.config.balanceDue === 'by-deadline';
+  let balancePaid = false;
+  let balanceAttempts = 0;
+  /** by-deadline: when (workflow time) an unpaid balance lapses. */
+  let balanceDeadline: number | undefined;
   const payDeadline = input.payDeadlineMs ?? Date.now() + input.config.payWindowSeconds * 1000;
   const seenFulfilmentRefs = new Set<string>();
 
@@ -90,8 +100,26 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const markPaidAt = steps.findIndex((s) => s.ability === 'order.markPaid');
       await flow('update', 'order.pay', `${input.orderId}:pay:${paidAttempts}`, { method, ...args }, markPaidAt >= 0 ? markPaidAt + 1 : undefined);
       setStatus('PAID');
+      if (balanceStage && input.config.balanceDue === 'by-deadline') balanceDeadline = Date.now() + input.config.balanceDueDays * DAY_MS;
       return ack();
     });
+
+  setHandler(msg.payBalanceUpdate, ({ method }) =>
+    exclusive(async () => {
+      if (!balanceStage) throw refusal(409, 'INVALID_STATE', `cannot pay a balance: ${input.identity.bizId} orders are paid in one stage`);
+      if (balancePaid) return ack(true);
+      requireStatus(status === 'PAID' || status === 'SHIPPED', 'pay the balance');
+      const notAllowed = paymentMethodRefusal(input.identity.bizId, input.config, method);
+      if (notAllowed) throw refusal(422, 'PAYMENT_METHOD_NOT_ALLOWED', notAllowed);
+      balanceAttempts += 1;
+      // The same TCC payment steps as the deposit, on the balance: a refused attempt is rolled back and a new one may follow.
+      const steps = input.flows['order.payBalance'];
+      const markedAt = steps.findIndex((s) => s.ability === 'order.markBalancePaid');
+      await flow('update', 'order.payBalance', `${input.orderId}:balance:${balanceAttempts}`, { method, stage: 'balance' }, markedAt >= 0 ? markedAt + 1 : undefined);
+      balancePaid = true;
+      return ack();
+    }),
+  );
   setHandler(msg.payUpdate, ({ method }) => pay(method, {}));
   setHandler(msg.channelPaymentUpdate, ({ channelTxnId, amount }) => pay('channel', { channelTxnId, amount }));
 
@@ -111,14 +139,28 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(msg.fulfilmentUpdate, (event) =>
     exclusive(async () => {
       if (seenFulfilmentRefs.has(event.referenceId)) return ack(true);
-      const allowed = { SHIPPED: status === 'PAID', DELIVERED: status === 'SHIPPED', FAILED: status === 'PAID' || status === 'SHIPPED' }[event.type];
-      requireStatus(allowed, `apply ${event.type}`);
+      const returning = event.type === 'RETURN_SHIPPED' || event.type === 'RETURN_RECEIVED';
+      const awaitedReturn = awaitingReturnOf !== undefined && awaitingReturnOf === event.refundId;
+      // A second parcel may leave while the order is SHIPPED; whether units are left to ship is the fulfilment step's check.
+      const allowed: Record<msg.FulfilmentArgs['type'], boolean> = {
+        SHIPPED: status === 'PAID' || status === 'SHIPPED',
+        DELIVERED: status === 'SHIPPED',
+        FAILED: status === 'PAID' || status === 'SHIPPED',
+        RETURN_SHIPPED: awaitedReturn,
+        RETURN_RECEIVED: awaitedReturn,
+      };
+      if (event.type === 'DELIVERED' && balanceStage && !balancePaid) throw refusal(409, 'INVALID_STATE', 'cannot hand over: the balance (尾款) is not paid yet');
+      if (returning && !awaitedReturn) throw refusal(409, 'INVALID_STATE', `cannot apply ${event.type}: refund ${event.refundId ?? '(none named)'} of this order awaits no returned goods`);
+      requireStatus(allowed[event.type], `apply ${event.type}`);
       if (event.type === 'FAILED') requireNoPendingRefund('apply FAILED');
       const ctx = await flow('update', 'order.fulfil', `${input.orderId}:fulfil:${event.referenceId}`, { event }, 0);
       seenFulfilmentRefs.add(event.referenceId);
       if (ctx.duplicate) return ack(true);
       if (event.type === 'FAILED') await cancelOrder(event.reason ?? 'fulfilment failed', 'FULFILMENT_FAILED');
-      else setStatus(event.type);
+      else if (event.type === 'RETURN_RECEIVED') await settleRefund(event.refundId!);
+      else if (event.type === 'SHIPPED') setStatus('SHIPPED');
+      // A parcel arrived: the order is DELIVERED unless the fulfilment step says units are still on their way or to ship.
+      else if (event.type === 'DELIVERED') setStatus(ctx.orderStatus === 'SHIPPED' ? 'SHIPPED' : 'DELIVERED');
       return ack();
     }),
   );
@@ -149,16 +191,53 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       requireStatus(isRefundable(status, true), 'refund');
       await single('refund.create', req.refundId, { ...req });
       pendingRefundId = req.refundId;
+      pendingReturnGoods = req.returnGoods;
       return ack();
     }),
   );
 
+  /** Runs the refund flow (stock, money back, the refund paid); a refund of everything paid before receipt ends the order. */
+  const settleRefund = async (refundId: string) => {
+    const ctx = await flow('update', 'order.refund', refundId, { refundId }, 0);
+    if (pendingRefundId === refundId) pendingRefundId = undefined;
+    if (awaitingReturnOf === refundId) awaitingReturnOf = undefined;
+    if (ctx.orderStatus && ctx.orderStatus !== status) setStatus(ctx.orderStatus as OrderStatus);
+  };
+
+  /** A return that has not arrived by its deadline is closed (the refund CLOSED, nothing paid), durably by a timer. */
+  const closeReturnAt = async (refundId: string, deadline: number) => {
+    const settled = await condition(() => awaitingReturnOf !== refundId, Math.max(0, deadline - Date.now()));
+    if (settled) return;
+    await exclusive(async () => {
+      if (awaitingReturnOf !== refundId) return;
+      // Closing must happen: a fault is retried (the step itself retries first) until it does.
+      for (;;) {
+        try {
+          await single('refund.closeReturn', refundId, { refundId });
+          break;
+        } catch {
+          await sleep('1 minute');
+        }
+      }
+      awaitingReturnOf = undefined;
+      if (pendingRefundId === refundId) pendingRefundId = undefined;
+    });
+  };
+
   setHandler(msg.approveRefundUpdate, ({ refundId }) =>
     exclusive(async () => {
-      const ctx = await flow('update', 'order.refund', refundId, { refundId }, 0);
-      if (pendingRefundId === refundId) pendingRefundId = undefined;
-      // A refund of everything paid before receipt ends the order (statusAfterFullRefund).
-      if (ctx.orderStatus && ctx.orderStatus !== status) setStatus(ctx.orderStatus as OrderStatus);
+      if (awaitingReturnOf === refundId) return ack(true);
+      if (pendingRefundId === refundId && pendingReturnGoods) {
+        // Goods that shipped come back before the money (RMA): the refund waits for RETURN_RECEIVED until its deadline.
+        const returnDeadline = Date.now() + input.config.returnDays * DAY_MS;
+        const awaited = await single('refund.awaitReturn', refundId, { refundId, returnDeadline });
+        if (awaited.output?.awaitingReturn) {
+          awaitingReturnOf = refundId;
+          void closeReturnAt(refundId, returnDeadline);
+          return ack();
+        }
+      }
+      await settleRefund(refundId);
       return ack();
     }),
   );
@@ -204,6 +283,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         });
         if (status === 'DELIVERED') await condition(() => !pendingRefundId || status !== 'DELIVERED');
       }
+    } else if (balanceDeadline !== undefined && !balancePaid && (status === 'PAID' || status === 'SHIPPED')) {
+      // by-deadline: an unpaid balance lapses; the order is cancelled and the deposit kept or paid back (depositOnLapse).
+      const current = status;
+      const moved = await condition(() => balancePaid || status !== current, Math.max(0, balanceDeadline - Date.now()));
+      if (!moved) {
+        if (pendingRefundId) await condition(() => !pendingRefundId || balancePaid || status !== current);
+        await exclusive(async () => {
+          if (balancePaid || pendingRefundId || (status !== 'PAID' && status !== 'SHIPPED')) return;
+          const kind = input.config.depositOnLapse === 'forfeit' ? 'DEPOSIT_FORFEITED' : 'BALANCE_LAPSED';
+          await flow('body', 'order.cancel', `${input.orderId}:cancel`, { reason: `balance not paid within ${input.config.balanceDueDays} day(s)`, refundKind: kind }, 0);
+          setStatus('CANCELLED');
+        });
+      }
     } else {
       const current = status;
       await condition(() => status !== current);
@@ -215,6 +307,6 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     // A request accepted inside the window is settled before the workflow ends.
     await condition(() => !pendingRefundId && !busy);
   }
-  await condition(() => allHandlersFinished() && !busy);
+  await condition(() => allHandlersFinished() && !busy && !awaitingReturnOf);
   return status;
 }

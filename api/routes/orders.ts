@@ -7,6 +7,7 @@ import { assertTenant, principalOf } from '../auth';
 import { createOrder, orderCommands, runOrderCommand, type OrderCommand } from '../order-commands';
 import type { AppDeps } from '../deps';
 import { buildHistory } from '../history';
+import { shipmentsOf } from '../../platform/repositories/shipments';
 import * as s from '../schemas';
 import { parse } from '../validate';
 
@@ -49,6 +50,11 @@ export function orderRoutes(deps: AppDeps): Router {
     res.json(await visibleOrder(req, req.params.orderId));
   });
 
+  r.get('/v1/orders/:orderId/shipments', async (req, res) => {
+    const view = await visibleOrder(req, req.params.orderId);
+    res.json({ orderId: view.orderId, shipments: await shipmentsOf(db, view.orderId) });
+  });
+
   r.get('/v1/orders/:orderId/history', async (req, res) => {
     const view = await visibleOrder(req, req.params.orderId);
     res.json(await buildHistory(db, orders, view));
@@ -64,6 +70,7 @@ export function orderRoutes(deps: AppDeps): Router {
   command('/v1/orders/:orderId/cancel', commands.cancel);
   command('/v1/orders/:orderId/fulfilment-events', commands.fulfilment);
   command('/v1/orders/:orderId/receipt', commands.receipt);
+  command('/v1/orders/:orderId/balance-payments', commands.payBalance);
 
   return r;
 }

@@ -4,6 +4,7 @@ import { TYPES } from '../../platform/db/tokens';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { fenced, fenceStatus } from '../../platform/tcc/fence';
 import { InventoryExtPt, type OrderRef, type StepCall, type StepOutcome } from '../../extension-points';
+import { unshippedPart } from '../../platform/repositories/shipments';
 import { INVENTORY_MODES } from './inventory/modes';
 import { describe, releaseHeld, reservations, returnSold, returnToStock, sellHeld } from './inventory/stock-rows';
 
@@ -63,17 +64,30 @@ export class DefaultInventoryExt implements InventoryExtPt {
     });
   }
 
+  /**
+   * Puts a refund's units back on the shelf: those that never shipped (that part of the
+   * shipment is cancelled: they never left the warehouse), and those that shipped once
+   * their goods came back (a refund with returned goods pays only after RETURN_RECEIVED).
+   * Units that shipped and stay with the buyer are not restocked. What went back is written
+   * on the refund's lines (`restocked`), so a later cancel returns only the rest.
+   */
   async restock(order: OrderRef, refundId: string, call: StepCall): Promise<StepOutcome> {
-    const refund = await this.db('refunds').where({ refund_id: refundId }).first();
-    // Units refunded before shipment never left the warehouse: they go back on the shelf as returned goods do.
-    const shipped = (await this.db('orders').where({ order_id: order.orderId }).first('fulfillment_status'))?.fulfillment_status !== 'NONE';
-    if (!refund || (!refund.return_goods && shipped)) return { detail: 'goods not returned: stock unchanged' };
     return this.db.transaction(async (trx) => {
-      const items: { orderItemId: string; quantity: number }[] = refund.items;
+      const refund = await trx('refunds').where({ refund_id: refundId }).forUpdate().first();
+      if (!refund) return { detail: 'no such refund: stock unchanged' };
+      const items: { orderItemId: string; quantity: number; restocked?: number }[] = refund.items;
       const rows = await trx('order_items').whereIn('order_item_id', items.map((i) => i.orderItemId));
-      const lines = items.map((i) => ({ sku_id: rows.find((r) => r.order_item_id === i.orderItemId)!.sku_id, quantity: i.quantity }));
+      const goodsBack = refund.return_goods && refund.return_status === 'RECEIVED';
+      const counted = items.map((i) => {
+        const row = rows.find((r) => r.order_item_id === i.orderItemId)!;
+        const unshipped = unshippedPart(row, i.quantity);
+        return { item: i, sku_id: row.sku_id as string, quantity: goodsBack ? i.quantity : unshipped };
+      });
+      const lines = counted.filter((l) => l.quantity > 0).map((l) => ({ sku_id: l.sku_id, quantity: l.quantity }));
+      if (lines.length === 0) return { detail: 'goods not returned: stock unchanged' };
       const outcome = await fenced(trx, { xid: refundId, branch: 'inventory-restock' }, 'try', call.ability, async () => {
         for (const line of lines) await returnToStock(trx, line);
+        await trx('refunds').where({ refund_id: refundId }).update({ items: JSON.stringify(counted.map((l) => ({ ...l.item, restocked: l.quantity }))) });
       });
       return { detail: outcome.applied ? `restocked ${describe(lines)}` : `fence: ${outcome.reason}` };
     });

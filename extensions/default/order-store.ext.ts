@@ -7,8 +7,9 @@ import type { PricedOrder } from '../../platform/domain/pricing';
 import { invalidState } from '../../platform/errors/app-error';
 import { Extension } from '../../platform/registry/extension-decorator';
 import { appendEvent } from '../../platform/repositories/outbox';
+import { markBalancePaid } from '../../platform/repositories/balance-payments';
 import { settlePayOrderStatus } from '../../platform/repositories/pay-orders';
-import { changeOrder, insertOrders, lockOrder } from '../../platform/repositories/orders';
+import { changeOrder, insertOrders, lockOrder, type OrderChange } from '../../platform/repositories/orders';
 import { fenced } from '../../platform/tcc/fence';
 import { assertFreezeHeld } from '../../platform/tcc/stale-freezes';
 import { OrderStoreExtPt, type OrderRef, type PaidBy, type StepOutcome } from '../../extension-points';
@@ -70,7 +71,14 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
       await changeOrder(
         trx,
         order.orderId,
-        { status: 'PAID', payment_status: 'PAID', paid_amount: row.payable_amount, payment_method: method },
+        {
+          status: 'PAID',
+          payment_status: 'PAID',
+          paid_amount: row.payable_amount,
+          payment_method: method,
+          // A deposit paid leaves the balance (尾款) due where the line takes it online.
+          ...(order.config.balanceDue !== 'none' && Number(row.payable_amount) < Number(row.total_amount) - Number(row.discount_amount) ? { balance_status: 'DUE' } : {}),
+        },
         { reason: `paid by ${method}`, event: 'OrderPaid', eventPayload: { amount: row.payable_amount, method } },
       );
       await trx('pay_orders').where({ pay_order_id: row.pay_order_id }).update({ method, channel_txn_id: paidBy.channelTxnId ?? null, paid_at: trx.fn.now() });
@@ -82,6 +90,10 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
     });
   }
 
+  async markBalancePaid(order: OrderRef, paidBy: PaidBy): Promise<StepOutcome> {
+    return this.db.transaction(async (trx) => ({ detail: await markBalancePaid(trx, order.orderId, paidBy.xid, paidBy.method) }));
+  }
+
   async close(order: OrderRef): Promise<StepOutcome> {
     const out = await this.moveIfNeeded(order.orderId, 'CLOSED', 'payment deadline passed', 'OrderClosed');
     await settlePayOrderStatus(this.db, order.payOrderId);
@@ -89,7 +101,7 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
   }
 
   async cancel(order: OrderRef, reason: string): Promise<StepOutcome> {
-    const out = await this.moveIfNeeded(order.orderId, 'CANCELLED', reason, 'OrderCancelled');
+    const out = await this.db.transaction((trx) => this.moveIn(trx, order.orderId, 'CANCELLED', reason, 'OrderCancelled', { whileBalanceDue: { balance_status: 'CANCELLED' } }));
     await settlePayOrderStatus(this.db, order.payOrderId);
     return out;
   }
@@ -103,11 +115,11 @@ export class DefaultOrderStoreExt implements OrderStoreExtPt {
     return this.db.transaction((trx) => this.moveIn(trx, orderId, to, reason, event));
   }
 
-  private async moveIn(trx: Tx, orderId: string, to: OrderStatus, reason: string, event: string): Promise<StepOutcome> {
-    const order = await trx('orders').where({ order_id: orderId }).forUpdate().first('status');
+  private async moveIn(trx: Tx, orderId: string, to: OrderStatus, reason: string, event: string, extra: { whileBalanceDue?: OrderChange } = {}): Promise<StepOutcome> {
+    const order = await trx('orders').where({ order_id: orderId }).forUpdate().first('status', 'balance_status');
     if (!order) return { detail: 'no order was written' };
     if (order.status === to) return { detail: `already ${to}` };
-    await changeOrder(trx, orderId, { status: to }, { reason, event });
+    await changeOrder(trx, orderId, { status: to, ...(order.balance_status === 'DUE' ? extra.whileBalanceDue : {}) }, { reason, event });
     return { detail: `${order.status} → ${to}` };
   }
 }

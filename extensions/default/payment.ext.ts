@@ -5,7 +5,10 @@ import { Extension } from '../../platform/registry/extension-decorator';
 import { channelAccountId, ensureAccount, merchantAccountId, post, type Movement } from '../../platform/repositories/accounts';
 import type { OrderRow } from '../../platform/repositories/orders';
 import { appendEvent } from '../../platform/repositories/outbox';
+import { BALANCE_LAPSED, DEPOSIT_FORFEITED, forfeitDeposit } from '../../platform/repositories/balance-payments';
+import { changeOrder } from '../../platform/repositories/orders';
 import { payBack } from '../../platform/repositories/refunds';
+import type { PaymentStage } from '../../platform/domain/flow';
 import { fenced } from '../../platform/tcc/fence';
 import { claimShare, PAY_ORDER_METHOD } from '../../platform/payments/pay-order-freeze';
 import { PaymentExtPt, type OrderRef, type PayBack, type StepCall, type StepOutcome } from '../../extension-points';
@@ -25,17 +28,17 @@ export class DefaultPaymentExt implements PaymentExtPt {
    * whole total, and this order's attempt claims its share of it (confirm and unfreeze then
    * work on that share as on a balance freeze).
    */
-  async freeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
+  async freeze(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome> {
     if (method === PAY_ORDER_METHOD) return this.claim(order, call);
-    return this.phase(order, call, method, 'try', 'PAYMENT_FREEZE', (o, p, method) =>
+    return this.phase(order, call, method, stage, 'try', 'PAYMENT_FREEZE', (o, p, method) =>
       method === 'channel'
         ? [{ accountId: channelAccountId(), balance: -p }, { accountId: o.user_id, frozen: p }]
         : [{ accountId: o.user_id, balance: -p, frozen: p }],
     );
   }
 
-  async unfreeze(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
-    return this.phase(order, call, method, 'cancel', 'PAYMENT_UNFREEZE', (o, p, method) =>
+  async unfreeze(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome> {
+    return this.phase(order, call, method, stage, 'cancel', 'PAYMENT_UNFREEZE', (o, p, method) =>
       method === 'channel'
         ? [{ accountId: o.user_id, frozen: -p }, { accountId: channelAccountId(), balance: p }]
         : [{ accountId: o.user_id, balance: p, frozen: -p }],
@@ -43,11 +46,12 @@ export class DefaultPaymentExt implements PaymentExtPt {
   }
 
   /** Settles to the merchant; `PaymentSettled` (the accounting journal's sale) is written with the posting. */
-  async confirm(order: OrderRef, call: StepCall, method: string): Promise<StepOutcome> {
+  async confirm(order: OrderRef, call: StepCall, method: string, stage: PaymentStage): Promise<StepOutcome> {
     return this.phase(
       order,
       call,
       method,
+      stage,
       'confirm',
       'PAYMENT_CONFIRM',
       (o, p) => [
@@ -63,12 +67,17 @@ export class DefaultPaymentExt implements PaymentExtPt {
    * (cancel after payment, fulfilment failure), which is also recorded as a refund.
    */
   async refund(order: OrderRef, call: StepCall, what: PayBack): Promise<StepOutcome> {
-    return this.db.transaction((trx) =>
-      payBack(trx, order.orderId, call.ability, what, 'REFUND', (order, amount) => [
+    // A deposit forfeited (its balance not paid in time, as the line configures) is kept: nothing goes back.
+    if (what.kind === DEPOSIT_FORFEITED) return this.db.transaction((trx) => forfeitDeposit(trx, order.orderId, what.reason ?? 'balance not paid in time'));
+    return this.db.transaction(async (trx) => {
+      const out = await payBack(trx, order.orderId, call.ability, what, 'REFUND', (order, amount) => [
         { accountId: merchantAccountId(order.biz_id), balance: -amount },
         { accountId: order.payment_method === 'channel' ? channelAccountId() : order.user_id, balance: amount },
-      ]),
-    );
+      ]);
+      const lapsed = what.kind === BALANCE_LAPSED && (await trx('orders').where({ order_id: order.orderId }).first('balance_status')).balance_status !== 'LAPSED';
+      if (lapsed) await changeOrder(trx, order.orderId, { balance_status: 'LAPSED' }, { reason: what.reason ?? 'balance not paid in time', event: 'BalanceLapsed' });
+      return out;
+    });
   }
 
   private async claim(ref: OrderRef, call: StepCall): Promise<StepOutcome> {
@@ -84,6 +93,7 @@ export class DefaultPaymentExt implements PaymentExtPt {
     ref: OrderRef,
     call: StepCall,
     method: string,
+    stage: PaymentStage,
     phase: 'try' | 'confirm' | 'cancel',
     entryType: string,
     movements: (o: OrderRow, amount: number, method: string) => Movement[],
@@ -94,7 +104,8 @@ export class DefaultPaymentExt implements PaymentExtPt {
       if (!order) throw new Error(`order ${ref.orderId} not found`);
       await ensureAccount(trx, merchantAccountId(order.biz_id), 'merchant');
       if (method === 'channel') await ensureAccount(trx, channelAccountId(), 'external');
-      const amount = order.payable_amount;
+      // The balance stage pays what the payable amount (the deposit) left of the price.
+      const amount = stage === 'balance' ? Number(order.total_amount) - Number(order.discount_amount) - Number(order.payable_amount) : order.payable_amount;
       const outcome = await fenced(trx, { xid: call.xid, branch: 'payment' }, phase, call.ability, async () => {
         await post(trx, call.xid, entryType, { type: 'order', id: order.order_id }, movements(order, amount, method));
         if (event) await appendEvent(trx, 'order', order.order_id, event, { orderId: order.order_id, bizId: order.biz_id, scenario: order.scenario, amount, method, xid: call.xid });

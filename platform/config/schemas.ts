@@ -19,6 +19,16 @@ export const bizConfigSchema = z.strictObject({
   depositRatio: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (the full price)'),
   /** Most units of one SKU a buyer may hold in live orders of this identity (flash sales); absent = no limit. */
   perUserLimit: z.number().int().positive().optional(),
+  /** Days a buyer has, from a refund's approval, to send its goods back; a return that never arrives is then closed. */
+  returnDays: z.number().gt(0),
+  /** Whether shipped units may be refunded without their goods coming back (`returnGoods: false`). */
+  refundWithoutReturn: z.boolean(),
+  /** The balance payment (尾款) of a deposit line: none (settled elsewhere), at-delivery, by-deadline. */
+  balanceDue: z.enum(['none', 'at-delivery', 'by-deadline']),
+  /** by-deadline: days after the deposit's payment within which the balance is due. */
+  balanceDueDays: z.number().gt(0),
+  /** by-deadline: the deposit when the balance is not paid in time (the order is cancelled either way). */
+  depositOnLapse: z.enum(['forfeit', 'refund']),
 });
 const partialBizConfig = bizConfigSchema.partial();
 

@@ -32,7 +32,23 @@ export interface BizConfig {
   leadPushOnPayment: boolean;
   depositRatio: number;
   perUserLimit?: number;
+  /** Days a buyer has, from approval, to send back the goods of a refund with returned goods; then it is closed. */
+  returnDays: number;
+  /** Whether units that shipped may be refunded without their goods coming back (`returnGoods: false`). */
+  refundWithoutReturn: boolean;
+  /**
+   * The balance payment (尾款) of a line that takes a deposit online (depositRatio < 1):
+   * `none` (settled outside the platform), `at-delivery` (paid before the hand-over), or
+   * `by-deadline` (paid within `balanceDueDays` of the deposit, before the hand-over too).
+   */
+  balanceDue: 'none' | 'at-delivery' | 'by-deadline';
+  balanceDueDays: number;
+  /** What happens to the deposit when a `by-deadline` balance is not paid in time: kept (`forfeit`) or paid back (`refund`); the order is cancelled either way. */
+  depositOnLapse: 'forfeit' | 'refund';
 }
+
+/** Which stage of an order's price a payment attempt pays: the whole payable amount (or the deposit), or the balance after it. */
+export type PaymentStage = 'payable' | 'balance';
 
 export interface OrderLineRequest {
   skuId: string;
@@ -63,14 +79,29 @@ export interface OrderWorkflowInput {
   payDeadlineMs?: number;
 }
 
-/** A warehouse, store or supplier event for an order (shipped, delivered, failed). */
+/** Units of an order's line: what a shipment carries, what a refund covers. */
+export interface ItemQuantity {
+  orderItemId: string;
+  quantity: number;
+}
+
+/**
+ * A warehouse, store or supplier event for an order (shipped, delivered, failed), or one
+ * of a returned parcel (the buyer sent it back, the warehouse received it).
+ */
 export interface FulfilmentEvent {
-  type: 'SHIPPED' | 'DELIVERED' | 'FAILED';
+  type: 'SHIPPED' | 'DELIVERED' | 'FAILED' | 'RETURN_SHIPPED' | 'RETURN_RECEIVED';
   referenceId: string;
   trackingNo?: string;
   reason?: string;
   /** What the buyer shows at a store hand-over (new cars). */
   verificationCode?: string;
+  /** SHIPPED: the units in this parcel (absent: every unit still to ship). */
+  items?: ItemQuantity[];
+  /** DELIVERED: the parcel that arrived, by its SHIPPED event's referenceId (absent: every parcel on its way). */
+  shipmentId?: string;
+  /** RETURN_SHIPPED / RETURN_RECEIVED: the refund whose goods come back. */
+  refundId?: string;
 }
 
 /** A buyer's refund request: which items, how many, and whether the goods come back. */
@@ -90,8 +121,10 @@ export interface FlowArgs {
   request?: CreateOrderRequest;
   /** order.create: when payment is due (epoch ms). */
   payDeadline?: number;
-  /** order.pay */
+  /** order.pay, order.payBalance */
   method?: string;
+  /** order.payBalance: the payment steps pay the balance, not the payable amount. */
+  stage?: PaymentStage;
   channelTxnId?: string;
   amount?: number;
   /** order.cancel, order.timeoutClose, order.confirmReceipt */
@@ -104,6 +137,8 @@ export interface FlowArgs {
   refundId?: string;
   items?: RefundRequest['items'];
   returnGoods?: boolean;
+  /** refund.awaitReturn: until when (epoch ms, workflow time) the goods may come back. */
+  returnDeadline?: number;
 }
 
 /** What steps hand to later steps of the same flow (merged into the flow context). */
@@ -117,8 +152,13 @@ export interface FlowOutputs {
   confirmationNo?: string | null;
   /** refund.create */
   amount?: number;
-  /** refund.complete: the order's status once the refund is paid (a full refund before receipt ends it). */
+  /**
+   * refund.complete: the order's status once the refund is paid (a full refund before receipt
+   * ends it); fulfilment.record: once a parcel arrived (DELIVERED when every unit has).
+   */
   orderStatus?: string;
+  /** refund.awaitReturn: whether the refund waits for its goods to come back before paying. */
+  awaitingReturn?: boolean;
 }
 
 /** What an ability activity receives. `xid` keys its TCC fence rows. */

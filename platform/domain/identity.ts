@@ -18,6 +18,7 @@ export const USE_CASES = [
   'order.fulfil',
   'order.confirmReceipt',
   'order.refund',
+  'order.payBalance',
 ] as const;
 export type UseCase = (typeof USE_CASES)[number];
 

@@ -27,6 +27,7 @@ export interface OrderRow {
   payment_method: string | null;
   coupon_code: string | null;
   tracking_no: string | null;
+  balance_status?: string;
   scene: Record<string, unknown>;
   buyer: Record<string, unknown>;
   notes: unknown[];
@@ -45,6 +46,7 @@ export interface OrderChange {
   refunded_amount?: number;
   payment_method?: string;
   tracking_no?: string;
+  balance_status?: string;
 }
 
 const STATUS_FIELDS = ['status', 'payment_status', 'fulfillment_status', 'refund_status'] as const;
@@ -84,7 +86,7 @@ export async function changeOrder(
   }
   if (change.status && change.status !== current.status && isFinal(change.status)) {
     // An order never ends with a refund request still open beside it (its money would be returned twice or never).
-    const pending = await trx('refunds').where({ order_id: orderId, status: 'REQUESTED' }).first('refund_id');
+    const pending = await trx('refunds').where({ order_id: orderId }).whereIn('status', ['REQUESTED', 'AWAITING_RETURN']).first('refund_id');
     if (pending) throw invalidState(`order ${orderId} cannot become ${change.status}: refund ${pending.refund_id} is pending`);
   }
   const version = current.version + 1;
@@ -273,6 +275,9 @@ export function toView(o: OrderRow, items: any[]) {
     paymentMethod: o.payment_method,
     couponCode: o.coupon_code,
     trackingNo: o.tracking_no,
+    // The balance payment (尾款) of a deposit line: what it amounts to and where it stands.
+    balanceAmount: Number(o.total_amount) - Number(o.discount_amount) - Number(o.payable_amount),
+    balanceStatus: o.balance_status ?? 'NONE',
     payDeadline: new Date(o.pay_deadline).toISOString(),
     notes: o.notes,
     version: o.version,
@@ -287,6 +292,8 @@ export function toView(o: OrderRow, items: any[]) {
       payable: i.payable,
       refundedQuantity: i.refunded_quantity,
       refundedAmount: i.refunded_amount,
+      shippedQuantity: i.shipped_quantity ?? 0,
+      cancelledQuantity: i.cancelled_quantity ?? 0,
       snapshotId: i.snapshot_id,
       status: i.status,
     })),

@@ -33,6 +33,8 @@ export async function applyToItems(trx: Tx, lines: RefundLine[]) {
     await trx('order_items').where({ order_item_id: line.orderItemId }).update({
       refunded_quantity: trx.raw('refunded_quantity + ?', [line.quantity]),
       refunded_amount: trx.raw('refunded_amount + ?', [line.amount]),
+      // Units not yet shipped are refunded first: that part of the shipment is cancelled.
+      cancelled_quantity: trx.raw('cancelled_quantity + LEAST(?, GREATEST(0, quantity - shipped_quantity - cancelled_quantity))', [line.quantity]),
       status: trx.raw(`CASE WHEN refunded_quantity + ? >= quantity THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END`, [line.quantity]),
     });
   }
@@ -48,6 +50,9 @@ export function refundView(r: any) {
     reason: r.reason,
     returnGoods: r.return_goods,
     items: r.items,
+    returnStatus: r.return_status ?? 'NONE',
+    returnTrackingNo: r.return_tracking_no ?? null,
+    returnDeadline: r.return_deadline ? new Date(r.return_deadline).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };

@@ -131,7 +131,10 @@ describe('after-sale window', () => {
 
     const refund = await requestRefund(orderId, [{ orderItemId: itemId, quantity: 1 }], true);
     expect(refund.status).toBe(201);
-    expect((await post(`/v1/refunds/${refund.body.refundId}/approve`, {})).body).toMatchObject({ status: 'REFUNDED', amount: PRICE });
+    // The unit shipped: the money waits for it to come back (RMA).
+    expect((await post(`/v1/refunds/${refund.body.refundId}/approve`, {})).body).toMatchObject({ status: 'AWAITING_RETURN', amount: PRICE });
+    expect((await fulfil(orderId, 'RETURN_RECEIVED', uid('rt'), { refundId: refund.body.refundId })).status).toBe(200);
+    expect((await get(`/v1/refunds/${refund.body.refundId}`)).body).toMatchObject({ status: 'REFUNDED', returnStatus: 'RECEIVED', amount: PRICE });
     expect(await order(orderId)).toMatchObject({ status: 'COMPLETED', paymentStatus: 'PARTIALLY_REFUNDED', refundStatus: 'PARTIAL', refundedAmount: PRICE });
     expect(await account(userId)).toMatchObject({ balance: 100_000 - PRICE, frozen: 0 });
     expect(await ledgerTypes(userId)).toEqual(['OPENING_BALANCE', 'PAYMENT_FREEZE', 'PAYMENT_CONFIRM', 'REFUND']);

@@ -211,6 +211,50 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
         const rf = expect2xx('refundRejected', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'changed mind' }, { idem: uid('rf') }));
         if (rf.status === 201) expect2xx('refundRejected', 'reject', await send('POST', `/v1/refunds/${rf.body.refundId}/reject`, {}));
       },
+      // After-sale: a refund after receipt inside the window, a return with goods, a split shipment.
+      async refundAfterReceipt() {
+        const order = await create('refundAfterReceipt', [{ skuId: plenty, quantity: 2 }], { coupon: random() < 0.5 });
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'refundAfterReceipt', statuses: ['COMPLETED'] });
+        expect2xx('refundAfterReceipt', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        await shipAndDeliver('refundAfterReceipt', order.orderId);
+        expect2xx('refundAfterReceipt', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
+        const rf = expect2xx('refundAfterReceipt', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'kept, but refunded' }, { idem: uid('rf') }));
+        if (rf.status === 201) expect2xx('refundAfterReceipt', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
+      },
+      async returnWithGoods() {
+        const order = await create('returnWithGoods', [{ skuId: plenty, quantity: 2 }]);
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'returnWithGoods', statuses: ['COMPLETED'] });
+        expect2xx('returnWithGoods', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        await shipAndDeliver('returnWithGoods', order.orderId);
+        const rf = expect2xx('returnWithGoods', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'does not fit', returnGoods: true }, { idem: uid('rf') }));
+        if (rf.status !== 201) return;
+        expect2xx('returnWithGoods', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
+        const event = (type: string, referenceId: string) => send('POST', `${o(order.orderId)}/fulfilment-events`, { type, referenceId, refundId: rf.body.refundId });
+        expect2xx('returnWithGoods', 'return shipped', await event('RETURN_SHIPPED', uid('rt')));
+        const received = uid('rt');
+        expect2xx('returnWithGoods', 'return received', await event('RETURN_RECEIVED', received));
+        expect2xx('returnWithGoods', 'return received again', await event('RETURN_RECEIVED', received));
+        const settled = await send('GET', `/v1/refunds/${rf.body.refundId}`);
+        if (settled.body?.status !== 'REFUNDED') violation(`returnWithGoods: refund ${rf.body.refundId} is ${settled.body?.status} after its goods came back`);
+        expect2xx('returnWithGoods', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
+      },
+      async splitShipment() {
+        const order = await create('splitShipment', [{ skuId: plenty, quantity: 2 }, { skuId: second, quantity: 1 }]);
+        if (!order) return;
+        expected.set(order.orderId, { flow: 'splitShipment', statuses: ['COMPLETED'] });
+        expect2xx('splitShipment', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
+        const event = (body: Record<string, unknown>) => send('POST', `${o(order.orderId)}/fulfilment-events`, body);
+        const [first, rest] = [uid('wh'), uid('wh')];
+        expect2xx('splitShipment', 'ship first parcel', await event({ type: 'SHIPPED', referenceId: first, trackingNo: 'SF-A', items: [{ orderItemId: order.items[0].orderItemId, quantity: 2 }] }));
+        expect2xx('splitShipment', 'ship the rest', await event({ type: 'SHIPPED', referenceId: rest, trackingNo: 'SF-B' }));
+        expect2xx('splitShipment', 'deliver first parcel', await event({ type: 'DELIVERED', referenceId: uid('wh'), shipmentId: first }));
+        const delivered = uid('wh');
+        expect2xx('splitShipment', 'deliver the rest', await event({ type: 'DELIVERED', referenceId: delivered, shipmentId: rest }));
+        expect2xx('splitShipment', 'deliver the rest again', await event({ type: 'DELIVERED', referenceId: delivered, shipmentId: rest }));
+        expect2xx('splitShipment', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
+      },
       async channelPayment() {
         const order = await create('channelPayment', [{ skuId: second, quantity: 3 }]);
         if (!order) return;

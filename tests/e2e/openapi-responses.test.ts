@@ -136,6 +136,7 @@ describe('the OpenAPI document', () => {
       conforms('POST', '/v1/orders/{orderId}/tracking', await post(`/v1/orders/${id}/tracking`, { trackingNo: 'SF2', expectedVersion: shipped.version }), 200);
       conforms('POST', '/v1/orders/{orderId}/fulfilment-events', await post(`/v1/orders/${id}/fulfilment-events`, { type: 'DELIVERED', referenceId: uid('ref') }), 200);
       conforms('POST', '/v1/orders/{orderId}/receipt', await post(`/v1/orders/${id}/receipt`, {}), 200);
+      conforms('GET', '/v1/orders/{orderId}/shipments', await get(`/v1/orders/${id}/shipments`), 200);
       conforms('GET', '/v1/orders/{orderId}/history', await get(`/v1/orders/${id}/history`), 200);
 
       // Refunds: one approved, one rejected.
@@ -149,6 +150,13 @@ describe('the OpenAPI document', () => {
       conforms('POST', '/v1/refunds/{refundId}/reject', await post(`/v1/refunds/${rejected.refundId}/reject`, {}), 200);
       conforms('GET', '/v1/orders/{orderId}/details', await get(`/v1/orders/${paid.orderId}/details`), 200);
       conforms('GET', '/v1/search/orders', await get(`/v1/search/orders?userId=${userId}&limit=3`), 200);
+
+      // A new car's balance (尾款), paid after its deposit.
+      const carSkuId = uid('sku-car-doc');
+      await post('/v1/admin/skus', { skuId: carSkuId, spuId: `spu-${carSkuId}`, title: 'Doc car', productType: 'new-car', price: 100_000, stock: 1, attributes: { stores: ['store-4s-hz-01'] } }, op);
+      const car = await call('POST', '/v1/orders', { key: KEYS.newCar, idem: uid('idem'), body: { userId, items: [{ skuId: carSkuId, quantity: 1 }], scene: { channel: 'app', storeId: 'store-4s-hz-01' }, buyer: { idCardNo: '110101199003074477' } } });
+      await post(`/v1/orders/${car.body.orderId}/payments`, { method: 'balance' }, KEYS.newCar);
+      conforms('POST', '/v1/orders/{orderId}/balance-payments', await post(`/v1/orders/${car.body.orderId}/balance-payments`, { method: 'balance' }, KEYS.newCar), 200);
 
       // A cancel, and a channel's payment callback.
       conforms('POST', '/v1/orders/{orderId}/cancel', await post(`/v1/orders/${(await create()).body.orderId}/cancel`, { reason: 'changed my mind' }), 200);

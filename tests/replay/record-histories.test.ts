@@ -71,7 +71,31 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await post(`/v1/orders/${returned.orderId}/receipt`, {});
     const rt = await call('POST', `/v1/orders/${returned.orderId}/refunds`, { body: { items: [{ orderItemId: returned.items[0].orderItemId, quantity: 1 }], reason: 'return', returnGoods: true }, idem: uid('rf') });
     expect((await post(`/v1/refunds/${rt.body.refundId}/approve`, {})).status).toBe(200);
+    // The goods shipped: the refund waits for them to come back (RMA) before paying.
+    await fulfil(returned.orderId, 'RETURN_SHIPPED', uid('rt'), { refundId: rt.body.refundId, trackingNo: 'YT1' });
+    await fulfil(returned.orderId, 'RETURN_RECEIVED', uid('rt'), { refundId: rt.body.refundId });
     await record('refund-after-completion', returned.orderId, true);
+
+    // A return that never arrives is closed when its (test-returns: seconds long) time is up.
+    const unreturned = await createdOrder({ userId, items: [{ skuId, quantity: 1 }], channel: 'test-returns' });
+    await pay(unreturned.orderId);
+    await fulfil(unreturned.orderId, 'SHIPPED');
+    const ur = await call('POST', `/v1/orders/${unreturned.orderId}/refunds`, { body: { items: [{ orderItemId: unreturned.items[0].orderItemId, quantity: 1 }], reason: 'return', returnGoods: true }, idem: uid('rf') });
+    await post(`/v1/refunds/${ur.body.refundId}/approve`, {});
+    await eventually(() => get(`/v1/refunds/${ur.body.refundId}`), (r) => r.body.status === 'CLOSED', 60_000);
+    await record('return-closed', unreturned.orderId, false);
+
+    // Split shipments: two parcels, each delivered on its own.
+    const split = await createdOrder({ userId, items: [{ skuId, quantity: 2 }, { skuId: other, quantity: 1 }] });
+    await pay(split.orderId);
+    const first = uid('wh');
+    await fulfil(split.orderId, 'SHIPPED', first, { trackingNo: 'SF10', items: [{ orderItemId: split.items[0].orderItemId, quantity: 2 }] });
+    const second = uid('wh');
+    await fulfil(split.orderId, 'SHIPPED', second, { trackingNo: 'SF11' });
+    await fulfil(split.orderId, 'DELIVERED', uid('wh'), { shipmentId: first });
+    await fulfil(split.orderId, 'DELIVERED', uid('wh'), { shipmentId: second });
+    await post(`/v1/orders/${split.orderId}/receipt`, {});
+    await record('split-shipment', split.orderId, false);
 
     // A refund of everything before shipment ends the order.
     const fullRefund = await createdOrder({ userId, items: [{ skuId, quantity: 1 }] });
@@ -158,6 +182,23 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
     await post(`/v1/orders/${deposit.orderId}/cancel`, { reason: 'changed mind' }, KEYS.newCar);
     await record('new-car-cancel-deposit', deposit.orderId, true);
 
+    // The balance (尾款) paid before the hand-over.
+    const carBuyer = await makeUser({ balance: 50_000_000 });
+    const stagedCar = await makeSku({ productType: 'new-car', price: 20_000_000, stock: 2, attributes: { stores: ['store-4s-hz-01'] } });
+    const staged = await createdOrder({ userId: carBuyer, items: [{ skuId: stagedCar, quantity: 1 }], buyer: { idCardNo: '110101199003074477' }, scene: { storeId: 'store-4s-hz-01' }, key: KEYS.newCar });
+    await pay(staged.orderId, KEYS.newCar);
+    const ready = await fulfil(staged.orderId, 'SHIPPED', uid('store'), {}, KEYS.newCar);
+    await post(`/v1/orders/${staged.orderId}/balance-payments`, { method: 'balance' }, KEYS.newCar);
+    const code = ready.body.notes.find((n: { kind: string }) => n.kind === 'STORE_PICKUP_READY').verificationCode;
+    await fulfil(staged.orderId, 'DELIVERED', uid('store'), { verificationCode: code }, KEYS.newCar);
+    await post(`/v1/orders/${staged.orderId}/receipt`, {}, KEYS.newCar);
+    await record('new-car-balance-paid', staged.orderId, true);
+
+    // A balance not paid by its deadline (test-quick: seconds): the deposit is forfeited.
+    const lapsing = await createdOrder({ userId: carBuyer, items: [{ skuId: stagedCar, quantity: 1 }], buyer: { idCardNo: '110101199003074477' }, scene: { storeId: 'store-4s-hz-01' }, channel: 'test-quick', key: KEYS.newCar });
+    await pay(lapsing.orderId, KEYS.newCar);
+    await record('new-car-balance-forfeited', lapsing.orderId, true);
+
     // A create whose reserve fails after the draft was written: the compensations run (order.void).
     // Concurrent orders for the last unit pass validation together; the losers fail at reserve.
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -171,5 +212,5 @@ export const HISTORIES_DIR = path.join(__dirname, 'histories');
       }
     }
     expect(fs.existsSync(path.join(HISTORIES_DIR, 'create-compensated.json'))).toBe(true);
-  });
+  }, 600_000); // every flow in turn, timers of seconds included, on a shared machine
 });

@@ -32,6 +32,10 @@ const FLOWS = [
   'points-mall-cancel-paid',
   'hotel-cancel-paid',
   'new-car-cancel-deposit',
+  'return-closed',
+  'split-shipment',
+  'new-car-balance-paid',
+  'new-car-balance-forfeited',
 ];
 
 function histories(generation: string) {

@@ -181,7 +181,28 @@ describe('flow interpreter: timers', () => {
     expect(await approveRefund(handle, `${orderId}-rf-1`)).toBe('ok COMPLETED');
     expect(await handle.result()).toBe('COMPLETED');
     expect((await env.currentTimeMs()) - completedAt).toBeGreaterThanOrEqual(input.config.afterSaleDays * DAY_MS);
-    expect(abilities.callsOf(orderId, 'order.refund')).toEqual(['refund.create', 'inventory.restock', 'payment.refund', 'refund.complete']);
+    // The goods had not shipped back (the scripted step awaits none): the refund pays at approval.
+    expect(abilities.callsOf(orderId, 'order.refund')).toEqual(['refund.create', 'refund.awaitReturn', 'inventory.restock', 'payment.refund', 'refund.complete']);
+  });
+
+  it('closes a return whose goods do not come back within returnDays, in workflow time, paying nothing', async () => {
+    const { orderId, handle, input } = await startOrder(RETAIL, { 'refund.awaitReturn': { output: { awaitingReturn: true } } });
+    expect(input.config.returnDays).toBe(14);
+    expect(await created(handle)).toBe('ok PENDING_PAYMENT');
+    expect(await pay(handle)).toBe('ok PAID');
+    expect(await fulfil(handle, 'SHIPPED')).toBe('ok SHIPPED');
+    expect(await requestRefund(handle, `${orderId}-rf-1`)).toBe('ok SHIPPED');
+    expect(await approveRefund(handle, `${orderId}-rf-1`)).toBe('ok SHIPPED');
+    // An open return holds the order: it cannot be cancelled or fail beside it.
+    expect(await outcome(handle.executeUpdate(msg.fulfilmentUpdate, { args: [{ type: 'FAILED', referenceId: 'wh-failed', reason: 'lost' }] }))).toBe('409 INVALID_STATE');
+    const approvedAt = await env.currentTimeMs();
+    await env.sleep(15 * DAY_MS);
+    expect(abilities.callsOf(orderId, 'order.refund')).toEqual(['refund.create', 'refund.awaitReturn', 'refund.closeReturn']);
+    expect((await env.currentTimeMs()) - approvedAt).toBeGreaterThanOrEqual(input.config.returnDays * DAY_MS);
+    // Closed: its goods arriving now are refused, and the order goes on.
+    expect(await outcome(handle.executeUpdate(msg.fulfilmentUpdate, { args: [{ type: 'RETURN_RECEIVED', referenceId: 'rt-late', refundId: `${orderId}-rf-1` }] }))).toBe('409 INVALID_STATE');
+    expect(await fulfil(handle, 'DELIVERED')).toBe('ok DELIVERED');
+    await handle.terminate('test done');
   });
 
   it('ends a completed order at once where the line has no after-sale window', async () => {

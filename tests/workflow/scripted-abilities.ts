@@ -12,9 +12,9 @@ import { EXTENSIONS } from '../../extensions';
 import type { PlatformConfig } from '../../platform/config/platform-config';
 import { buildRegistry } from '../../platform/container';
 import { createDb } from '../../platform/db/knex';
-import type { AbilityInput, AbilityResult } from '../../platform/domain/flow';
+import type { AbilityInput, AbilityResult, FlowOutputs } from '../../platform/domain/flow';
 
-export type Outcome = 'ok' | 'fault' | { refuse: number; code: string };
+export type Outcome = 'ok' | 'fault' | { refuse: number; code: string } | { output: FlowOutputs };
 /** Per ability: one outcome for every call, or outcomes in turn (then 'ok'). */
 export type Script = Record<string, Outcome | Outcome[]>;
 
@@ -60,6 +60,7 @@ export class ScriptedAbilities {
     this.calls.set(input.orderId, list);
     const outcome = this.next(input.orderId, ability);
     if (outcome === 'fault') throw new Error(`injected fault in ${ability}`);
+    if (typeof outcome === 'object' && 'output' in outcome) return { extension: 'ScriptedAbility', output: outcome.output, useCase: input.useCase, phase: input.phase };
     if (outcome !== 'ok') {
       throw ApplicationFailure.create({ type: outcome.code, message: `${ability} refused`, nonRetryable: true, details: [{ status: outcome.refuse, details: [] }] });
     }

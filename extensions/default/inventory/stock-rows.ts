@@ -77,9 +77,9 @@ export async function returnSold(trx: Tx, orderId: string) {
   const items = await trx('order_items').where({ order_id: orderId }).select('order_item_id', 'sku_id');
   const already = new Map<string, number>();
   for (const refund of restocked) {
-    for (const i of refund.items as { orderItemId: string; quantity: number }[]) {
+    for (const i of refund.items as { orderItemId: string; quantity: number; restocked?: number }[]) {
       const skuId = items.find((row) => row.order_item_id === i.orderItemId)?.sku_id;
-      if (skuId) already.set(skuId, (already.get(skuId) ?? 0) + i.quantity);
+      if (skuId) already.set(skuId, (already.get(skuId) ?? 0) + (i.restocked ?? i.quantity));
     }
   }
   for (const line of await reservations(trx, orderId, 'SOLD')) {
