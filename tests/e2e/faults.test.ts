@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import fs from 'node:fs';
-import { checkAccounting } from '../../platform/accounting/journal';
 import { FINAL_STATUSES } from '../../platform/domain/order-status';
 import { reconcile } from '../../platform/ledger/reconcile';
+import { afterSaleDaysOf, busyWorkflows, checkCoupon, checkMoney, checkOrders, checkStock, stockTotals, type ExpectedEndings } from '../support/invariants';
 import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
 import { killServer, killWorker, startServer, startWorker, testEnv } from '../support/test-env';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -111,13 +111,9 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const car = await makeSku({ price: 80_000, stock: 1_000, productType: 'used-car' });
     const coupon = await makeCoupon({ amountOff: 300, minSpend: 1_000, quantity: 5 });
     const skus = [plenty, second, scarce, car];
-    const initialStock = new Map<string, number>();
-    for (const s of skus) {
-      const row = await db('skus').where({ sku_id: s }).first();
-      initialStock.set(s, row.stock + row.sold);
-    }
+    const initialStock = await stockTotals(db, skus);
     const booksBefore = await reconcile(db);
-    const expected = new Map<string, { flow: string; statuses: string[] }>();
+    const expected: ExpectedEndings = new Map();
 
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
     const user = () => pick(users);
@@ -293,74 +289,18 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       (left) => left.length === 0,
       120_000,
     ).catch((err) => violation(`quick-scenario orders not final: ${(err as Error).message}`));
-    const settled = async () => {
-      const pending: string[] = [];
-      for (const r of visible) {
-        const d = await client.workflow.getHandle(r.workflow_id).describe();
-        // Local activities show as a workflow task in flight, not as pending activities.
-        if (d.status.name === 'RUNNING' && ((d.raw.pendingActivities?.length ?? 0) > 0 || d.raw.pendingWorkflowTask)) pending.push(r.order_id);
-      }
-      return pending;
-    };
-    await eventually(settled, (p) => p.length === 0, 240_000).catch((err) => violation(`workflows still busy: ${(err as Error).message}`));
+    await eventually(() => busyWorkflows(client, visible), (p) => p.length === 0, 240_000).catch((err) => violation(`workflows still busy: ${(err as Error).message}`));
     await eventually(async () => (await db('outbox').whereNull('published_at').count({ n: '*' }))[0].n, (n) => Number(n) === 0, 120_000).catch(() => violation('the outbox did not drain'));
 
     // ---- invariants ----
     const { body: configured } = await call('GET', '/v1/identities', { key: KEYS.operator });
-    const afterSaleDays = new Map<string, number>(configured.identities.map((i: any) => [`${i.bizId}/${i.scenario}`, i.config.afterSaleDays]));
-    const afterSaleWindowOpen = async (orderId: string, bizId: string, scenario: string) => {
-      const completed = await db('order_status_log').where({ order_id: orderId, field: 'status', to_value: 'COMPLETED' }).first('at');
-      const days = afterSaleDays.get(`${bizId}/${scenario}`) ?? 0;
-      return Boolean(completed) && days > 0 && new Date(completed.at).getTime() + days * 86_400_000 > Date.now();
-    };
     const final = await db('orders').whereIn('user_id', [...users, poorUser]).select('*');
-    const WAITING = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED'];
-    for (const r of final) {
-      // Every order is final or waiting, and its workflow agrees with the database.
-      if (!FINAL_STATUSES.includes(r.status) && !WAITING.includes(r.status)) violation(`order ${r.order_id} stuck in ${r.status}`);
-      if (r.status === 'VOIDED') continue;
-      const handle = client.workflow.getHandle(r.workflow_id);
-      const d = await handle.describe();
-      const wfStatus = d.status.name === 'COMPLETED' ? await handle.result() : await handle.query<string>('status');
-      if (wfStatus !== r.status) violation(`order ${r.order_id}: workflow says ${wfStatus}, database ${r.status}`);
-      // A completed order's workflow keeps running through its after-sale window, then ends.
-      const inAfterSaleWindow = r.status === 'COMPLETED' && d.status.name === 'RUNNING' && (await afterSaleWindowOpen(r.order_id, r.biz_id, r.scenario));
-      if (!inAfterSaleWindow && FINAL_STATUSES.includes(r.status) !== (d.status.name === 'COMPLETED')) violation(`order ${r.order_id}: ${r.status} but workflow ${d.status.name}`);
-      // Refunded and completed at once is impossible; a cancelled paid order gave everything back.
-      if (r.status === 'COMPLETED' && r.payment_status === 'REFUNDED') violation(`order ${r.order_id} is both completed and fully refunded`);
-      if (r.status === 'CANCELLED' && Number(r.refunded_amount) !== Number(r.paid_amount)) violation(`order ${r.order_id} cancelled with ${r.paid_amount} paid but ${r.refunded_amount} refunded`);
-      if (['CLOSED', 'PENDING_PAYMENT'].includes(r.status) && Number(r.paid_amount) !== 0) violation(`order ${r.order_id} ${r.status} with money paid`);
-      const exp = expected.get(r.order_id);
-      if (exp && !exp.statuses.includes(r.status)) violation(`order ${r.order_id} (${exp.flow}) ended ${r.status}, expected ${exp.statuses.join('/')}`);
-      // No hold outlives its order's chance to be paid.
-      const held = await db('inventory_reservations').where({ order_id: r.order_id, status: 'HELD' }).count({ n: '*' });
-      if ((r.status === 'PENDING_PAYMENT') !== Number(held[0].n) > 0) violation(`order ${r.order_id} ${r.status} with ${held[0].n} held reservation(s)`);
-    }
-    for (const r of final.filter((x: any) => x.status === 'VOIDED')) {
-      const held = await db('inventory_reservations').where({ order_id: r.order_id, status: 'HELD' }).count({ n: '*' });
-      if (Number(held[0].n) > 0) violation(`voided order ${r.order_id} still holds stock`);
-    }
-    // Money is conserved and the ledger reconciles; no buyer's money is left frozen.
-    const books = await reconcile(db);
-    if (!books.ok) violation(`books do not reconcile: ${JSON.stringify({ drifting: books.drifting, unbalanced: books.unbalancedTxns, sequences: books.brokenSequences })}`);
-    if (books.totalMoney - books.openingMoney !== booksBefore.totalMoney - booksBefore.openingMoney) violation(`money not conserved: ${books.totalMoney - books.openingMoney}`);
-    const frozen = await db('accounts').whereIn('account_id', [...users, poorUser]).sum({ f: 'frozen' });
-    if (Number(frozen[0].f) !== 0) violation(`buyers have ${frozen[0].f} frozen`);
+    violations.push(...(await checkOrders(db, client, final, { afterSaleDays: afterSaleDaysOf(configured.identities), expected })));
+    // Money is conserved and the ledger reconciles; no buyer's money is left frozen; the
+    // accounting journal, fed by the relay through injected consumer faults, equals the ledger.
+    violations.push(...(await checkMoney(db, booksBefore, [...users, poorUser])));
     // Stock is conserved per SKU: stock + sold unchanged, reserved = held reservations.
-    for (const s of skus) {
-      const row = await db('skus').where({ sku_id: s }).first();
-      if (row.stock + row.sold !== initialStock.get(s)) violation(`SKU ${s}: stock ${row.stock} + sold ${row.sold} ≠ ${initialStock.get(s)}`);
-      const held = await db('inventory_reservations').where({ sku_id: s, status: 'HELD' }).sum({ q: 'quantity' });
-      if (row.reserved !== Number(held[0].q ?? 0)) violation(`SKU ${s}: reserved ${row.reserved} ≠ held ${held[0].q ?? 0}`);
-    }
-    const c = await db('coupons').where({ code: coupon }).first();
-    const usages = await db('coupon_usages').where({ code: coupon }).select('status');
-    if (c.locked !== usages.filter((u: any) => u.status === 'LOCKED').length || c.used !== usages.filter((u: any) => u.status === 'USED').length) {
-      violation(`coupon ${coupon}: locked ${c.locked}, used ${c.used} vs usages ${JSON.stringify(usages)}`);
-    }
-    // The accounting journal, fed by the relay through injected consumer faults, equals the ledger.
-    const accounting = await checkAccounting(db);
-    if (!accounting.ok) violation(`accounting journal differs from the ledger: ${JSON.stringify(accounting.lines.filter((l) => !l.ok))}`);
+    violations.push(...(await checkStock(db, initialStock)), ...(await checkCoupon(db, coupon)));
     // Every notification of these orders reached the merchant at least once.
     const orderIds = final.map((r: any) => r.order_id);
     const events = await db('outbox').where({ aggregate_type: 'order' }).whereIn('aggregate_id', orderIds).whereNot('event_type', 'OrderVoided').select('id');
