@@ -4,8 +4,10 @@ import { build } from 'esbuild';
 import express, { Router } from 'express';
 import { AppError, notFound } from '../platform/errors/app-error';
 import type { Logger } from '../platform/logger';
+import { PACKAGE_ROOT } from '../platform/package-root';
 
-const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+// At the checkout's root whether the server runs from sources or from dist/ (the build does not copy the console).
+const CONSOLE_DIR = path.join(PACKAGE_ROOT, 'console');
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
 interface Asset {
