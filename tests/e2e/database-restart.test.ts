@@ -41,21 +41,23 @@ function postgresUser(): { uid?: number; gid?: number } {
     process.kill(pg.pid, 'SIGINT'); // fast shutdown: clients are disconnected, open transactions rolled back
     await eventually(async () => pidAlive(pg.pid), (alive) => !alive, 60_000);
 
-    const ready = await call('GET', '/readyz', { key: null });
-    expect({ status: ready.status, database: ready.body.checks.database, reason: ready.body.reasons?.database }).toEqual({
-      status: 503,
-      database: false,
-      reason: expect.stringMatching(/^PostgreSQL unreachable: /),
-    });
-    const read = await call('GET', `/v1/orders/${before.orderId}`);
-    const write = await call('POST', `/v1/orders/${before.orderId}/payments`, { body: { method: 'balance' } });
-    for (const r of [read, write]) {
-      expect({ status: r.status, code: r.body.error.code, dependency: r.body.error.details[0]?.dependency }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
-      expect(r.body.error.message).toMatch(/database is unreachable/);
+    try {
+      const ready = await call('GET', '/readyz', { key: null });
+      expect({ status: ready.status, database: ready.body.checks.database, reason: ready.body.reasons?.database }).toEqual({
+        status: 503,
+        database: false,
+        reason: expect.stringMatching(/^PostgreSQL unreachable: /),
+      });
+      const read = await call('GET', `/v1/orders/${before.orderId}`);
+      const write = await call('POST', `/v1/orders/${before.orderId}/payments`, { body: { method: 'balance' } });
+      for (const r of [read, write]) {
+        expect({ status: r.status, code: r.body.error.code, dependency: r.body.error.details[0]?.dependency }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
+        expect(r.body.error.message).toMatch(/database is unreachable/);
+      }
+    } finally {
+      // The same server again (the sentinel stops it when jest exits, as it did the first).
+      spawnManaged('postgres', pg.command, pg.args, { ...postgresUser(), cwd: '/', output: { file: path.join(RUN_DIR, 'postgres.log') }, stopSignal: 'SIGINT', exitHook: false, unref: true });
     }
-
-    // The same server again (the sentinel stops it when jest exits, as it did the first).
-    spawnManaged('postgres', pg.command, pg.args, { ...postgresUser(), cwd: '/', output: { file: path.join(RUN_DIR, 'postgres.log') }, stopSignal: 'SIGINT', exitHook: false, unref: true });
     await eventually(() => call('GET', '/readyz', { key: null }), (r) => r.status === 200, 60_000);
 
     // The worker and server that lived through it finish the order from before and take new ones.
