@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../platform/errors/app-error';
+import { serviceUnavailable, unavailableDependency } from '../platform/errors/unavailable';
 import type { Logger } from '../platform/logger';
 import { authenticate } from './auth';
 import { rejectUnstorableInput } from './input-guard';
@@ -44,9 +45,13 @@ export function createApp(deps: AppDeps, log: Logger) {
   });
   app.get('/readyz', async (_req, res) => {
     const checks = { database: false, temporal: false };
-    await deps.db.raw('select 1').then(() => (checks.database = true), () => undefined);
-    await deps.temporal.workflowService.getSystemInfo({}).then(() => (checks.temporal = true), () => undefined);
-    res.status(checks.database && checks.temporal ? 200 : 503).json({ status: checks.database && checks.temporal ? 'ready' : 'not ready', checks });
+    // Why a dependency is not ready, in words an operator can act on (absent when ready).
+    const reasons: Partial<Record<keyof typeof checks, string>> = {};
+    const why = (err: unknown) => (err as Error)?.message?.split('\n')[0] || String(err);
+    await deps.db.raw('select 1').then(() => (checks.database = true), (err) => (reasons.database = `PostgreSQL unreachable: ${why(err)}`));
+    await deps.temporal.workflowService.getSystemInfo({}).then(() => (checks.temporal = true), (err) => (reasons.temporal = `Temporal unreachable: ${why(err)}`));
+    const ready = checks.database && checks.temporal;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(ready ? {} : { reasons }) });
   });
   const openapi = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => {
@@ -76,7 +81,10 @@ export function createApp(deps: AppDeps, log: Logger) {
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (appError.status === 503) {
+      res.set('Retry-After', '1');
+      log.warn({ method: req.method, path: req.path, reason: appError.message }, 'request refused: a dependency is unreachable');
+    } else if (appError.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(appError.status).json(appError.toBody());
   });
   return app;
@@ -84,6 +92,8 @@ export function createApp(deps: AppDeps, log: Logger) {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const dependency = unavailableDependency(err);
+  if (dependency) return serviceUnavailable(dependency);
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large') return new AppError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${BODY_LIMIT}`);
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'VALIDATION_FAILED', 'the request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);

@@ -18,13 +18,18 @@ export interface Baseline {
   books: Awaited<ReturnType<typeof reconcile>>;
 }
 
+/** What each order's flow expected it to end in (several statuses when a fault may legitimately change the ending). */
+export type ExpectedEndings = Map<string, { flow: string; statuses: string[] }>;
+
 export interface InvariantScope {
   /** The buyers of the run: their orders are checked, their frozen money must be 0. */
   users: string[];
   baseline: Baseline;
   coupons?: string[];
+  /** Flash-sale campaigns of the run: their reserved and sold units equal their reservations'. */
+  campaigns?: string[];
   /** Which statuses each order's flow may end in. */
-  expected?: ReadonlyMap<string, { flow: string; statuses: string[] }>;
+  expected?: ExpectedEndings;
   /** Days of after-sale window per `bizId/scenario` (GET /v1/identities): a completed order's workflow runs on through it. */
   afterSaleDays: ReadonlyMap<string, number>;
 }
@@ -128,9 +133,17 @@ export async function checkOrderInvariants(db: Db, client: Client, scope: Invari
   for (const [s, initial] of scope.baseline.stock) {
     const row = await db('skus').where({ sku_id: s }).first();
     if (row.stock + row.sold !== initial) violation(`SKU ${s}: stock ${row.stock} + sold ${row.sold} ≠ ${initial}`);
+    // Reserved units are what unpaid orders hold, plus what an unsettled flash-sale campaign on the SKU still holds back.
     const held = await db('inventory_reservations').where({ sku_id: s, status: 'HELD' }).sum({ q: 'quantity' });
-    if (row.reserved !== Number(held[0].q ?? 0)) violation(`SKU ${s}: reserved ${row.reserved} ≠ held ${held[0].q ?? 0}`);
+    const campaigns = await db('flash_sale_campaigns as c')
+      .join('flash_sale_stock as fs', 'fs.campaign_id', 'c.campaign_id')
+      .where('c.sku_id', s)
+      .whereNull('c.settled_at')
+      .sum({ unsold: db.raw('fs.stock - fs.sold') });
+    const expected = Number(held[0].q ?? 0) + Number(campaigns[0].unsold ?? 0);
+    if (row.reserved !== expected) violation(`SKU ${s}: reserved ${row.reserved} ≠ held ${held[0].q ?? 0} + unsold campaign units ${campaigns[0].unsold ?? 0}`);
   }
+  for (const campaignId of scope.campaigns ?? []) violations.push(...(await checkCampaign(db, campaignId)));
   for (const coupon of scope.coupons ?? []) {
     const c = await db('coupons').where({ code: coupon }).first();
     const usages = await db('coupon_usages').where({ code: coupon }).select('status');
@@ -142,6 +155,23 @@ export async function checkOrderInvariants(db: Db, client: Client, scope: Invari
   const accounting = await checkAccounting(db);
   if (!accounting.ok) violation(`accounting journal differs from the ledger: ${JSON.stringify(accounting.lines.filter((l) => !l.ok))}`);
   return { orders: final, violations };
+}
+
+/** A campaign's reserved units are exactly its unpaid winners' and each winner's order agrees with its reservation. */
+async function checkCampaign(db: Db, campaignId: string): Promise<string[]> {
+  const violations: string[] = [];
+  const [sums] = await db('flash_sale_stock').where({ campaign_id: campaignId }).select(db.raw('coalesce(sum(stock),0)::int as stock, coalesce(sum(reserved),0)::int as reserved, coalesce(sum(sold),0)::int as sold'));
+  const byStatus = await db('flash_sale_reservations').where({ campaign_id: campaignId }).groupBy('status').select('status', db.raw('sum(quantity)::int as q'));
+  const units = Object.fromEntries(byStatus.map((r: any) => [r.status, Number(r.q)]));
+  if (sums.reserved !== (units.HELD ?? 0)) violations.push(`campaign ${campaignId}: reserved ${sums.reserved} ≠ held reservations ${units.HELD ?? 0}`);
+  if (sums.sold !== (units.SOLD ?? 0)) violations.push(`campaign ${campaignId}: sold ${sums.sold} ≠ sold reservations ${units.SOLD ?? 0}`);
+  const mismatched = await db('flash_sale_reservations as r')
+    .join('orders as o', 'o.order_id', 'r.order_id')
+    .where('r.campaign_id', campaignId)
+    .where((q) => q.where((a) => a.where('r.status', 'HELD').whereNot('o.status', 'PENDING_PAYMENT')).orWhere((a) => a.whereNot('r.status', 'HELD').where('o.status', 'PENDING_PAYMENT')))
+    .select('r.order_id', 'r.status as reservation', 'o.status as order');
+  for (const m of mismatched) violations.push(`flash-sale order ${m.order_id} is ${m.order} but its reservation is ${m.reservation}`);
+  return violations;
 }
 
 /**
