@@ -32,24 +32,13 @@ import { migrateLatest } from '../platform/db/migrate';
 import { startEmbeddedPostgres } from '../platform/infra/embedded-postgres';
 import { BRANDS, brandName, COLORS, NOUNS, seedCatalogue, TAGS, ADJECTIVES, leafId } from './search-catalogue';
 import { ROOT } from './support/platform';
+import { prng } from '../tests/support/prng';
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 3_000);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const REUSE = process.env.BENCH_REUSE === '1';
 const log = (m: string) => console.log(m);
-
-/** mulberry32: the same mix on every run. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'kw-noun' | 'kw-brand-noun' | 'kw-latin' | 'kw-filtered' | 'leaf-browse' | 'mid-browse' | 'front-browse' | 'next-page';
 const MIX: [Kind, number][] = [
@@ -58,7 +47,7 @@ const MIX: [Kind, number][] = [
 ];
 
 function queryMix(n: number): { kind: Kind; request: SearchRequest }[] {
-  const r = rng(42);
+  const r = prng(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)];
   const int = (n: number) => Math.floor(r() * n);
   const noun = () => pick(pick(NOUNS));

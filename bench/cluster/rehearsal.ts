@@ -21,20 +21,9 @@ import { Cluster } from './cluster';
 import { injectFault, type FaultKind, type FaultRecord } from './faults';
 import { orderFlows, type Fixtures } from './flows';
 import { clusterSettings } from './settings';
+import { prng } from '../../tests/support/prng';
 
 const log = (msg: string) => console.log(`[rehearsal ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-/** mulberry32: the same seed picks the same flows and pauses. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

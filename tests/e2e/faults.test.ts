@@ -7,6 +7,7 @@ import { buyerCall, registerBuyer } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
 import { settleStalePayOrderFreezes } from '../../platform/payments/pay-order-freeze';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { prng } from '../support/prng';
 
 /**
  * The fault test. A stream of orders runs through every flow (create with and without
@@ -32,18 +33,6 @@ jest.setTimeout(Math.max(600_000, ORDERS * 20_000));
 afterAll(closeDatabase);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** mulberry32: the same seed picks the same flows and kill delays. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Counts {
   orders: number;
   refusedCreates: number;

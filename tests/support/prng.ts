@@ -1,0 +1,15 @@
+/**
+ * mulberry32, a seeded pseudo-random generator: the same seed picks the same flows, pauses
+ * and kill moments, so a failing run can be replayed. Ten lines, kept here rather than a
+ * dependency, as tests and benchmarks only need repeatability, not quality.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
