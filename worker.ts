@@ -23,7 +23,7 @@ import { orderWorkflowState } from './platform/orders/workflow-state';
 import { drainSettings, workflowCode } from './platform/worker-settings';
 import { installTemporalMetrics, serveWorkerMetrics } from './platform/metrics/worker-metrics';
 import { registerOutboxGauges } from './platform/metrics/outbox-gauges';
-import { activityLogContext, WORKFLOW_INTERCEPTOR_MODULES } from './platform/logging/temporal-interceptors';
+import { activityLogContext, workflowInterceptorModules } from './platform/logging/temporal-interceptors';
 import { announceStarted } from './platform/code-cache';
 
 async function main() {
@@ -58,7 +58,7 @@ async function main() {
     activities: { ...abilities, ...createFlashSaleActivities(db) },
     // Log lines of activities carry their request, order, workflow, activity and attempt. The
     // prebuilt bundle has the workflow interceptors built in (scripts/build-workflow-bundle.ts).
-    interceptors: { activity: [activityLogContext(log)], workflowModules: code.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES },
+    interceptors: { activity: [activityLogContext(log)], workflowModules: code.workflowBundle ? [] : workflowInterceptorModules() },
   });
   // Worker.run() polls at once, and stops polling on SIGINT/SIGTERM (worker.shutdown()):
   // in-flight activities get shutdownGraceTime to finish and the sticky queue is released.

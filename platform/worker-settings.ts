@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import type { EnvSettings } from './env';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './logging/temporal-interceptors';
+import { workflowInterceptorModules } from './logging/temporal-interceptors';
 
 /** The prebuilt workflow bundle, beside the compiled worker in dist/ (scripts/build-workflow-bundle.ts). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
@@ -24,7 +24,7 @@ export function workflowCode(workerDir: string, bundleFile?: string): Pick<Worke
 
 /** The workflow code of this checkout, bundled as a worker on its sources would bundle it at start (with the log-context interceptors). */
 export async function bundleWorkflows(logLevel: 'INFO' | 'WARN' = 'INFO'): Promise<string> {
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger(logLevel) });
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: workflowInterceptorModules(), logger: new DefaultLogger(logLevel) });
   return bundle.code;
 }
 

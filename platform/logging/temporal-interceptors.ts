@@ -7,8 +7,12 @@ import { workflowIdOf } from '../orders/workflow-state';
 import { currentLogContext, withLogContext, type LogContext } from './log-context';
 import { REQUEST_ID_HEADER } from './request-id-header';
 
-/** The workflow interceptor that passes the request id on to activities; a worker loads it into every workflow. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../../workflows/request-id-interceptors')];
+/**
+ * The workflow interceptor that passes the request id on to activities, for a bundle made
+ * from the sources. Resolved on call, not at load: the production worker is itself one
+ * bundle, with the interceptor already inside its prebuilt workflow bundle.
+ */
+export const workflowInterceptorModules = (): string[] => [require.resolve('../../workflows/request-id-interceptors')];
 
 const withRequestId = (headers: Record<string, Payload>): Record<string, Payload> => {
   const { requestId } = currentLogContext();

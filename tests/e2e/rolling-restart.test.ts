@@ -35,7 +35,8 @@ describe('rolling restart with SIGTERM', () => {
     const taskQueue = uid('rolling');
     fleet = new AppFleet({
       root: harness.root,
-      env: { ...process.env, ...harness.childEnv, TASK_QUEUE: taskQueue },
+      // The fleet's workers serve no metrics: the harness's worker holds its metrics ports.
+      env: { ...process.env, ...harness.childEnv, METRICS_PORT: '0', TEMPORAL_METRICS_PORT: '0', TASK_QUEUE: taskQueue },
       code: 'built',
       logDir: RUN_DIR,
       name: 'rolling',
