@@ -26,8 +26,7 @@ export interface ClientStats {
   otherServerErrors: Record<string, number>;
 }
 
-let seq = 0;
-export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}-${randomUUID().slice(0, 6)}`;
+export { uid } from '../../tests/support/uid';
 
 export class RetryingClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, unanswered: 0, unavailable: {}, otherServerErrors: {} };

@@ -19,7 +19,7 @@ import { afterSaleDaysOf, checkOrderInvariants, takeBaseline, waitUntilSettled, 
 import { KEYS, RetryingClient, uid, UnansweredError } from './client';
 import { Cluster } from './cluster';
 import { injectFault, type FaultKind, type FaultRecord } from './faults';
-import { orderFlows, type Fixtures } from './flows';
+import { rehearsalFlows, type Fixtures } from './flows';
 import { clusterSettings } from './settings';
 import { prng } from '../../tests/support/prng';
 
@@ -121,7 +121,7 @@ async function rehearse(cluster: Cluster, settings: ReturnType<typeof clusterSet
     const violation = (msg: string) => violations.push(msg);
     const completions: number[] = [];
     const counts = { refusedCreates: 0, flows: 0, byFlow: {} as Record<string, number> };
-    const flows = orderFlows({ client, fx, random, expected, violation, completed: (at) => completions.push(at), counts });
+    const flows = rehearsalFlows(client, { fx, random, expected, violation, completed: (at) => completions.push(at), counts });
     const names = Object.keys(flows);
 
     // ---- the stream: every flow at least once, then random ones, until the faults are done and enough flows ran ----

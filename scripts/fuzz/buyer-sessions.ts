@@ -46,7 +46,7 @@ export function buyerSessionsConfig(s: BuyerSessions): string {
   const q = (v: string) => JSON.stringify(v);
   return [
     '[[operations]]',
-    `include-path-regex = ${q('^/v1/buyer/(me|cart|orders|refunds)')}`,
+    `include-path-regex = ${q('^/v1/buyer/(me|cart|orders|refunds|checkouts|pay-orders)')}`,
     `headers = { Authorization = ${q(`Bearer ${s.accessToken}`)} }`,
     '',
     '[[operations]]',

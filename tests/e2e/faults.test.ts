@@ -7,6 +7,7 @@ import { buyerCall, registerBuyer } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
 import { settleStalePayOrderFreezes } from '../../platform/payments/pay-order-freeze';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { flowTools, orderFlows, type FlowContext } from '../support/mixed-order-flows';
 import { prng } from '../support/prng';
 
 /**
@@ -110,174 +111,10 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const baseline = await takeBaseline(db, skus);
     const expected = new Map<string, { flow: string; statuses: string[] }>();
 
-    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-    const user = () => pick(users);
-    const create = async (flow: string, items: { skuId: string; quantity: number }[], opts: { userId?: string; coupon?: boolean; quick?: boolean; key?: string } = {}) => {
-      const body: Record<string, unknown> = { userId: opts.userId ?? user(), items, scene: { channel: opts.quick ? 'test-quick' : 'app' } };
-      if (opts.coupon) body.couponCode = coupon;
-      const r = await send('POST', '/v1/orders', body, { key: opts.key, idem: uid('idem') });
-      if (r.status === 201) return r.body;
-      if (r.status === 422 && ['INSUFFICIENT_STOCK', 'COUPON_NOT_APPLICABLE'].includes(r.body?.error?.code)) {
-        counts.refusedCreates += 1;
-        return undefined;
-      }
-      violation(`${flow}: create answered ${r.status} ${JSON.stringify(r.body)}`);
-      return undefined;
-    };
-    const expect2xx = (flow: string, step: string, r: Reply) => {
-      if (r.status >= 300) violation(`${flow}: ${step} answered ${r.status} ${JSON.stringify(r.body)}`);
-      return r;
-    };
-    const o = (id: string) => `/v1/orders/${id}`;
-    const shipAndDeliver = async (flow: string, id: string, key?: string) => {
-      expect2xx(flow, 'ship', await send('POST', `${o(id)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh'), trackingNo: 'SF' }, { key }));
-      const ref = uid('wh');
-      expect2xx(flow, 'deliver', await send('POST', `${o(id)}/fulfilment-events`, { type: 'DELIVERED', referenceId: ref }, { key }));
-      // A warehouse repeating itself.
-      expect2xx(flow, 'deliver again', await send('POST', `${o(id)}/fulfilment-events`, { type: 'DELIVERED', referenceId: ref }, { key }));
-    };
-
-    const flows: Record<string, () => Promise<void>> = {
-      async complete() {
-        const order = await create('complete', [{ skuId: plenty, quantity: 1 }, { skuId: second, quantity: 2 }], { coupon: random() < 0.5 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'complete', statuses: ['COMPLETED'] });
-        const [a, b] = await Promise.all([send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }), send('POST', `${o(order.orderId)}/payments`, { method: 'balance' })]);
-        expect2xx('complete', 'pay', a);
-        expect2xx('complete', 'pay twice', b);
-        await shipAndDeliver('complete', order.orderId);
-        expect2xx('complete', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
-      },
-      async autoReceipt() {
-        const order = await create('autoReceipt', [{ skuId: plenty, quantity: 1 }], { quick: true });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'autoReceipt', statuses: ['COMPLETED', 'CLOSED'] }); // CLOSED if a kill outlasted its 4 s window
-        const paid = await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' });
-        if (paid.status !== 200) return; // the short window may close first while the worker is down
-        await shipAndDeliver('autoReceipt', order.orderId);
-      },
-      async cancelUnpaid() {
-        const order = await create('cancelUnpaid', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { coupon: random() < 0.5 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'cancelUnpaid', statuses: ['CANCELLED'] });
-        expect2xx('cancelUnpaid', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'fault test' }));
-      },
-      async cancelPaid() {
-        const order = await create('cancelPaid', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { coupon: random() < 0.5 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'cancelPaid', statuses: ['CANCELLED'] });
-        expect2xx('cancelPaid', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        expect2xx('cancelPaid', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'fault test' }));
-      },
-      async timeoutClose() {
-        const order = await create('timeoutClose', [{ skuId: pick([plenty, scarce]), quantity: 1 }], { quick: true, coupon: random() < 0.3 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'timeoutClose', statuses: ['CLOSED'] });
-      },
-      async fulfilmentFailed() {
-        const order = await create('fulfilmentFailed', [{ skuId: plenty, quantity: 2 }]);
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'fulfilmentFailed', statuses: ['CANCELLED'] });
-        expect2xx('fulfilmentFailed', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        expect2xx('fulfilmentFailed', 'ship', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh') }));
-        expect2xx('fulfilmentFailed', 'fail', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'FAILED', referenceId: uid('wh'), reason: 'parcel lost' }));
-      },
-      async refundApproved() {
-        const order = await create('refundApproved', [{ skuId: plenty, quantity: 2 }, { skuId: second, quantity: 1 }], { coupon: random() < 0.5 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'refundApproved', statuses: ['COMPLETED'] });
-        expect2xx('refundApproved', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        const rf = expect2xx('refundApproved', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'damaged', returnGoods: true }, { idem: uid('rf') }));
-        if (rf.status === 201) expect2xx('refundApproved', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
-        await shipAndDeliver('refundApproved', order.orderId);
-        expect2xx('refundApproved', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
-      },
-      async refundRejected() {
-        const order = await create('refundRejected', [{ skuId: second, quantity: 1 }]);
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'refundRejected', statuses: ['PAID'] });
-        expect2xx('refundRejected', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        const rf = expect2xx('refundRejected', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'changed mind' }, { idem: uid('rf') }));
-        if (rf.status === 201) expect2xx('refundRejected', 'reject', await send('POST', `/v1/refunds/${rf.body.refundId}/reject`, {}));
-      },
-      // After-sale: a refund after receipt inside the window, a return with goods, a split shipment.
-      async refundAfterReceipt() {
-        const order = await create('refundAfterReceipt', [{ skuId: plenty, quantity: 2 }], { coupon: random() < 0.5 });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'refundAfterReceipt', statuses: ['COMPLETED'] });
-        expect2xx('refundAfterReceipt', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        await shipAndDeliver('refundAfterReceipt', order.orderId);
-        expect2xx('refundAfterReceipt', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
-        const rf = expect2xx('refundAfterReceipt', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'kept, but refunded' }, { idem: uid('rf') }));
-        if (rf.status === 201) expect2xx('refundAfterReceipt', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
-      },
-      async returnWithGoods() {
-        const order = await create('returnWithGoods', [{ skuId: plenty, quantity: 2 }]);
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'returnWithGoods', statuses: ['COMPLETED'] });
-        expect2xx('returnWithGoods', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        await shipAndDeliver('returnWithGoods', order.orderId);
-        const rf = expect2xx('returnWithGoods', 'request refund', await send('POST', `${o(order.orderId)}/refunds`, { items: [{ orderItemId: order.items[0].orderItemId, quantity: 1 }], reason: 'does not fit', returnGoods: true }, { idem: uid('rf') }));
-        if (rf.status !== 201) return;
-        expect2xx('returnWithGoods', 'approve', await send('POST', `/v1/refunds/${rf.body.refundId}/approve`, {}));
-        const event = (type: string, referenceId: string) => send('POST', `${o(order.orderId)}/fulfilment-events`, { type, referenceId, refundId: rf.body.refundId });
-        expect2xx('returnWithGoods', 'return shipped', await event('RETURN_SHIPPED', uid('rt')));
-        const received = uid('rt');
-        expect2xx('returnWithGoods', 'return received', await event('RETURN_RECEIVED', received));
-        expect2xx('returnWithGoods', 'return received again', await event('RETURN_RECEIVED', received));
-        const settled = await send('GET', `/v1/refunds/${rf.body.refundId}`);
-        if (settled.body?.status !== 'REFUNDED') violation(`returnWithGoods: refund ${rf.body.refundId} is ${settled.body?.status} after its goods came back`);
-        expect2xx('returnWithGoods', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
-      },
-      async splitShipment() {
-        const order = await create('splitShipment', [{ skuId: plenty, quantity: 2 }, { skuId: second, quantity: 1 }]);
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'splitShipment', statuses: ['COMPLETED'] });
-        expect2xx('splitShipment', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }));
-        const event = (body: Record<string, unknown>) => send('POST', `${o(order.orderId)}/fulfilment-events`, body);
-        const [first, rest] = [uid('wh'), uid('wh')];
-        expect2xx('splitShipment', 'ship first parcel', await event({ type: 'SHIPPED', referenceId: first, trackingNo: 'SF-A', items: [{ orderItemId: order.items[0].orderItemId, quantity: 2 }] }));
-        expect2xx('splitShipment', 'ship the rest', await event({ type: 'SHIPPED', referenceId: rest, trackingNo: 'SF-B' }));
-        expect2xx('splitShipment', 'deliver first parcel', await event({ type: 'DELIVERED', referenceId: uid('wh'), shipmentId: first }));
-        const delivered = uid('wh');
-        expect2xx('splitShipment', 'deliver the rest', await event({ type: 'DELIVERED', referenceId: delivered, shipmentId: rest }));
-        expect2xx('splitShipment', 'deliver the rest again', await event({ type: 'DELIVERED', referenceId: delivered, shipmentId: rest }));
-        expect2xx('splitShipment', 'receipt', await send('POST', `${o(order.orderId)}/receipt`, {}));
-      },
-      async channelPayment() {
-        const order = await create('channelPayment', [{ skuId: second, quantity: 3 }]);
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'channelPayment', statuses: ['SHIPPED'] });
-        const note = { payOrderId: order.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: order.payableAmount };
-        const [a, b] = await Promise.all([send('POST', '/v1/payments/notifications', note), send('POST', '/v1/payments/notifications', note)]);
-        expect2xx('channelPayment', 'notify', a);
-        expect2xx('channelPayment', 'notify again', b);
-        expect2xx('channelPayment', 'ship', await send('POST', `${o(order.orderId)}/fulfilment-events`, { type: 'SHIPPED', referenceId: uid('wh') }));
-      },
-      async latePayment() {
-        const order = await create('latePayment', [{ skuId: plenty, quantity: 1 }], { quick: true });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'latePayment', statuses: ['CLOSED'] });
-        await eventually(() => send('GET', o(order.orderId)), (r) => r.body?.status === 'CLOSED', 240_000).catch(() => undefined);
-        const r = await send('POST', '/v1/payments/notifications', { payOrderId: order.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: order.payableAmount });
-        if (r.body?.outcome !== 'REFUNDED_LATE') violation(`latePayment: notification answered ${r.status} ${JSON.stringify(r.body)}`);
-      },
-      async usedCar() {
-        const order = await create('usedCar', [{ skuId: car, quantity: 1 }], { key: KEYS.usedCar });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'usedCar', statuses: ['CANCELLED'] });
-        expect2xx('usedCar', 'pay', await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' }, { key: KEYS.usedCar }));
-        expect2xx('usedCar', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'found another car' }, { key: KEYS.usedCar }));
-      },
-      async poorBuyer() {
-        const order = await create('poorBuyer', [{ skuId: second, quantity: 1 }], { userId: poorUser });
-        if (!order) return;
-        expected.set(order.orderId, { flow: 'poorBuyer', statuses: ['CANCELLED'] });
-        const r = await send('POST', `${o(order.orderId)}/payments`, { method: 'balance' });
-        if (r.status !== 422 || r.body.error.code !== 'INSUFFICIENT_BALANCE') violation(`poorBuyer: pay answered ${r.status} ${JSON.stringify(r.body)}`);
-        expect2xx('poorBuyer', 'cancel', await send('POST', `${o(order.orderId)}/cancel`, { reason: 'cannot pay' }));
-      },
-    };
+    const fx = { users, poorUser, plenty, second, scarce, car, coupon };
+    const flowContext: FlowContext = { send, fx, random, expected, violation, counts, quickChannel: 'test-quick', usedCarKey: KEYS.usedCar };
+    const { pick, expect2xx } = flowTools(flowContext);
+    const flows = orderFlows(flowContext);
     /** A buyer's request, retried like `send` (same Idempotency-Key) while a killed server comes back. */
     const sendAsBuyer = async (b: (typeof buyerPool)[number], method: string, path: string, body?: unknown, idem?: string): Promise<Reply> => {
       const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;

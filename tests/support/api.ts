@@ -50,9 +50,9 @@ function isIdleConnectionClosed(err: unknown): boolean {
 export const get = <T = any>(path: string, key?: string) => call<T>('GET', path, { key });
 export const post = <T = any>(path: string, body: unknown, key?: string, idem?: string) => call<T>('POST', path, { body, key, idem });
 
-let seq = 0;
 /** Unique ids per test run, so tests never see each other's data. */
-export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}-${randomUUID().slice(0, 4)}`;
+import { uid } from './uid';
+export { uid };
 
 export async function makeUser(opts: { balance?: number; points?: number; attributes?: Record<string, unknown> } = {}) {
   const userId = uid('u');
