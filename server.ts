@@ -46,7 +46,7 @@ export async function startServer(opts: ServerOptions = {}) {
   // A machine id leased for this process: order ids are unique across servers without coordination.
   const machineLease = await new MachineLease(db, DEFAULT_LEASE, (err) => log.warn({ err }, 'could not renew this server’s machine-id lease')).start();
   const orderIds = new OrderIdGenerator(() => machineLease.current());
-  const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId));
+  const orders = new OrderClient(temporal, env.taskQueue, (orderId) => pendingWorkflowInput(db, orderId), envSettings().WORKFLOW_TASK_TIMEOUT_MS);
   registerOutboxGauges(db);
   const app = createApp({ db, config, registry, temporal, orders, orderIds, presence, flashSale: opts.flashSale }, log);
   // LISTEN_BACKLOG: pending connections the kernel queues (Node's default 511); a flash

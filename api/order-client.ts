@@ -23,6 +23,8 @@ export class OrderClient {
     private readonly client: Client,
     readonly taskQueue: string,
     private readonly pendingStart: (orderId: string) => Promise<OrderWorkflowInput | undefined> = async () => undefined,
+    /** Bounds the stall when a worker dies holding one of the order's workflow tasks (docs/operations.md). */
+    private readonly workflowTaskTimeoutMs?: number,
   ) {}
 
   /**
@@ -89,6 +91,7 @@ export class OrderClient {
       args: [input] as [OrderWorkflowInput],
       // A finished order's id is never reused: a late retry must not start a second life.
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      ...(this.workflowTaskTimeoutMs ? { workflowTaskTimeout: this.workflowTaskTimeoutMs } : {}),
       typedSearchAttributes: [
         { key: BizIdKey, value: input.identity.bizId },
         { key: ScenarioKey, value: input.identity.scenario },

@@ -60,9 +60,12 @@ async function main() {
   ensureBuilt(ROOT);
   const platform = await startBenchPlatform({ infraOnly: true });
   const port = Number(process.env.PORT ?? 3000);
+  // The production layout's crash-recovery settings (deploy/compose.yaml, docs/operations.md), unless set.
+  const recovery = { WORKFLOW_TASK_TIMEOUT_MS: process.env.WORKFLOW_TASK_TIMEOUT_MS ?? '3000', STICKY_SCHEDULE_TO_START_MS: process.env.STICKY_SCHEDULE_TO_START_MS ?? '2000' };
+  console.log(`recovery settings: ${Object.entries(recovery).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const fleet = new AppFleet({
     root: ROOT,
-    env: { ...process.env, DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: platform.temporalAddress, TASK_QUEUE: 'recovery-bench', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...recovery, DATABASE_URL: platform.databaseUrl, TEMPORAL_ADDRESS: platform.temporalAddress, TASK_QUEUE: 'recovery-bench', LOG_LEVEL: 'warn' },
     code: 'built',
     logDir: platform.dir,
     name: 'recovery',

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   // Worker drain and crash recovery (platform/worker-settings.ts, docs/operations.md).
   WORKER_SHUTDOWN_GRACE_MS: withDefault(positive(), 10_000),
   STICKY_SCHEDULE_TO_START_MS: withDefault(positive(), 10_000),
+  /** How long Temporal waits for a worker to finish a workflow task it took before giving it to another (a SIGKILLed worker's task waits this long); Temporal's default. */
+  WORKFLOW_TASK_TIMEOUT_MS: withDefault(positive(), 10_000),
   /** The worker's /metrics listener (its own and Temporal's SDK metrics); 0 = off. */
   METRICS_PORT: withDefault(numberIn({ min: 0, max: 65_535, integer: true }, 'a port from 0 to 65535'), 0),
   /** Where the worker's Temporal runtime exports its SDK metrics (127.0.0.1 only; appended to METRICS_PORT's /metrics); 0 = off. */
