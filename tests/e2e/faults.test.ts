@@ -59,11 +59,11 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
    * one would, for as long as a killed server may take to come back (a restart on a busy
    * machine takes far longer than one on an idle one).
    */
-  async function send(method: string, path: string, body?: unknown, opts: { key?: string; idem?: string } = {}): Promise<Reply> {
+  async function retrying(request: () => Promise<Reply>): Promise<Reply> {
     const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await call(method, path, { body, key: opts.key, idem: opts.idem });
+        const r = await request();
         if (r.status < 500 || Date.now() >= giveUpAt) return r;
       } catch (err) {
         if (Date.now() >= giveUpAt) throw err;
@@ -72,6 +72,7 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
       await sleep(Math.min(500 * attempt, 3_000));
     }
   }
+  const send = (method: string, path: string, body?: unknown, opts: { key?: string; idem?: string } = {}) => retrying(() => call(method, path, { body, key: opts.key, idem: opts.idem }));
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
@@ -116,19 +117,8 @@ describe('faults: SIGKILLed workers and servers, and transiently failing activit
     const { pick, expect2xx } = flowTools(flowContext);
     const flows = orderFlows(flowContext);
     /** A buyer's request, retried like `send` (same Idempotency-Key) while a killed server comes back. */
-    const sendAsBuyer = async (b: (typeof buyerPool)[number], method: string, path: string, body?: unknown, idem?: string): Promise<Reply> => {
-      const giveUpAt = Date.now() + CLIENT_PATIENCE_MS;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const r = await buyerCall(method, path, { token: b.session.accessToken, body, idem, ip: b.ip });
-          if (r.status < 500 || Date.now() >= giveUpAt) return r;
-        } catch (err) {
-          if (Date.now() >= giveUpAt) throw err;
-        }
-        counts.clientRetries += 1;
-        await sleep(Math.min(500 * attempt, 3_000));
-      }
-    };
+    const sendAsBuyer = (b: (typeof buyerPool)[number], method: string, path: string, body?: unknown, idem?: string) =>
+      retrying(() => buyerCall(method, path, { token: b.session.accessToken, body, idem, ip: b.ip }));
     /** Checks out a cart of three lines (three merchants: three orders, one pay order) as a buyer of the pool, who has it alone meanwhile. */
     const checkout = async (flow: string, quick: boolean, then: (b: (typeof buyerPool)[number], checkedOut: any) => Promise<void>) => {
       const b = buyerPool.pop();

@@ -7,7 +7,7 @@
  * goods, split shipments, a late payment, the used-car line, a buyer who cannot pay. Each
  * flow records how its order must end; a request answered wrongly is a violation.
  */
-import type { ExpectedEndings } from './order-invariants';
+import { within, type ExpectedEndings } from './order-invariants';
 import { uid } from './uid';
 
 export interface Reply<T = any> {
@@ -48,11 +48,6 @@ export interface FlowContext {
 }
 
 const o = (id: string) => `/v1/orders/${id}`;
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (Date.now() < giveUpAt && !done(await read())) await new Promise((r) => setTimeout(r, 500));
-}
 
 /** What flows of other kinds (checkouts, flash sales) build on. */
 export function flowTools(ctx: FlowContext) {
@@ -213,7 +208,7 @@ export function orderFlows(ctx: FlowContext): Record<string, () => Promise<void>
       const order = await create('latePayment', [{ skuId: fx.plenty, quantity: 1 }], { quick: true });
       if (!order) return;
       expected.set(order.orderId, { flow: 'latePayment', statuses: ['CLOSED'] });
-      await until(() => send('GET', o(order.orderId)), (r) => r.body?.status === 'CLOSED', 240_000);
+      await within(() => send('GET', o(order.orderId)), (r) => r.body?.status === 'CLOSED', 240_000);
       const r = await send('POST', '/v1/payments/notifications', { payOrderId: order.payOrderId, channelTxnId: uid('txn'), status: 'SUCCESS', amount: order.payableAmount });
       if (r.body?.outcome !== 'REFUNDED_LATE') violation(`latePayment: notification answered ${r.status} ${JSON.stringify(r.body)}`);
     },

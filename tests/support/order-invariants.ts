@@ -45,7 +45,8 @@ export async function takeBaseline(db: Db, skus: string[]): Promise<Baseline> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function within<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<{ ok: boolean; last: T }> {
+/** Reads until `done` holds or the time is up; says which, with the last value read. */
+export async function within<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<{ ok: boolean; last: T }> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const last = await read();
