@@ -175,8 +175,9 @@ export function orderFlows(ctx: FlowContext): Record<string, () => Promise<void>
       const received = uid('rt');
       expect2xx('returnWithGoods', 'return received', await event('RETURN_RECEIVED', received));
       expect2xx('returnWithGoods', 'return received again', await event('RETURN_RECEIVED', received));
-      const settled = await send('GET', `/v1/refunds/${rf.body.refundId}`);
-      if (settled.body?.status !== 'REFUNDED') violation(`returnWithGoods: refund ${rf.body.refundId} is ${settled.body?.status} after its goods came back`);
+      // The refund flow runs after the warehouse's answer (docs/api-notes.md): wait for it to settle.
+      const settled = await within(() => send('GET', `/v1/refunds/${rf.body.refundId}`), (r) => r.body?.status === 'REFUNDED', 120_000);
+      if (!settled.ok) violation(`returnWithGoods: refund ${rf.body.refundId} is ${settled.last.body?.status} 120 s after its goods came back`);
       await receipt('returnWithGoods', order.orderId);
     },
     async splitShipment() {
