@@ -70,6 +70,9 @@ export function checkout(deps: AppDeps, api: BuyerApi, req: Request, buyerId: st
       // What became orders leaves the cart.
       const cartId = await api.carts.cartIdOf(trx, { buyerId });
       await trx('cart_lines').where({ cart_id: cartId }).whereIn('sku_id', lines.flatMap((l) => l.items.map((i) => i.skuId))).delete();
+      // Its orders may have closed meanwhile (a checkout retried after their payment window):
+      // their closes could not settle a pay order whose checkout was still CREATING, this does.
+      await settlePayOrderStatus(trx, payOrderId);
     });
     return { status: 201, body: { checkoutId, payOrder: await payOrderView(db, payOrderId), orders: created } };
   });

@@ -4,12 +4,23 @@ import type { Db, Tx } from '../db/knex';
  * A pay order (支付单) is what a buyer pays: one order's, or a checkout's several. It stays
  * UNPAID while any of its orders awaits payment, and then becomes PAID if any of them was
  * paid, CLOSED if none was (all closed, cancelled or voided before payment). Called in the
- * transaction that settles an order's payment or closes it.
+ * transaction that settles an order's payment, closes or cancels it, or completes its checkout.
  */
 export async function settlePayOrderStatus(db: Db | Tx, payOrderId: string): Promise<void> {
+  return db.isTransaction ? settleLocked(db as Tx, payOrderId) : db.transaction((trx) => settleLocked(trx, payOrderId));
+}
+
+/**
+ * Settling reads the pay order's orders and its checkout, which other transactions change:
+ * two of them settling at once could each miss the other's change and leave it UNPAID for
+ * good. With the pay order's row locked first, the settles run one after the other and the
+ * last one reads every committed change (each statement reads afresh at read committed).
+ */
+async function settleLocked(trx: Tx, payOrderId: string): Promise<void> {
+  await trx.raw('SELECT 1 FROM pay_orders WHERE pay_order_id = ? FOR UPDATE', [payOrderId]);
   // The tender split is recorded as the pay order settles, from what each order was paid with:
   // money (balance, a channel, the pay order's own freeze of the balance) is cash, points are coins.
-  await db.raw(
+  await trx.raw(
     `UPDATE pay_orders p
         SET status = CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.paid_amount > 0) THEN 'PAID' ELSE 'CLOSED' END,
             cash_amount = (SELECT COALESCE(SUM(o.paid_amount), 0) FROM orders o WHERE o.pay_order_id = p.pay_order_id AND o.payment_method IN ('balance', 'channel', 'pay-order')),

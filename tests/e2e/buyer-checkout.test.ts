@@ -1,5 +1,5 @@
 import { reconcile } from '../../platform/ledger/reconcile';
-import { account, closeDatabase, database, get, KEYS, makeSku, post, sku, uid } from '../support/api';
+import { account, closeDatabase, database, eventually, get, KEYS, makeSku, post, sku, uid } from '../support/api';
 import { buyerCall, lastCode, newIp, newPhone, PASSWORD, requestCode } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
 
@@ -121,6 +121,35 @@ describe('checkout: one pay order, many orders', () => {
     expect(await database()('pay_orders').where({ pay_order_id: rows[0].pay_order_id }).first('status')).toEqual({ status: 'CLOSED' });
     expect(await sku(mug)).toMatchObject({ stock: 5, reserved: 0, sold: 0 });
     expect(linesOf((await buyerCall('GET', '/v1/buyer/cart', { token, ip })).body)).toEqual({ [mug]: 2, [fullHotel]: 1 });
+  });
+
+  it('a checkout that completes after its orders closed leaves its pay order CLOSED and nothing held', async () => {
+    const ip = newIp();
+    const shirt = await makeSku({ price: 3_000, stock: 10 });
+    const mugs = await makeSku({ price: 500, stock: 10, attributes: { merchantId: 'm-ceramics' } });
+    const { buyerId, token } = await registerAndMerge(ip, [{ skuId: shirt, quantity: 1 }, { skuId: mugs, quantity: 1 }], []);
+
+    // The checkout's last transaction empties the cart. While the test holds the cart's lines
+    // it waits there, as a checkout retried after a lost answer resumes late; meanwhile the
+    // orders' payment window (4 s in the test-quick channel) passes and they close.
+    const db = database();
+    const holder = await db.transaction();
+    try {
+      const cart = await holder('carts').where({ buyer_id: buyerId }).first('cart_id');
+      await holder('cart_lines').where({ cart_id: cart.cart_id }).forUpdate();
+      const checkedOut = buyerCall('POST', '/v1/buyer/checkouts', { token, body: { scene: { channel: 'test-quick' } }, idem: uid('checkout'), ip });
+      const ordersOf = () => db('orders').where({ user_id: buyerId }).whereNot('status', 'VOIDED').select('status');
+      await eventually(ordersOf, (rows) => rows.length === 2 && rows.every((o: any) => o.status === 'CLOSED'), 60_000);
+      await holder.commit();
+      expect((await checkedOut).status).toBe(201);
+    } finally {
+      if (!holder.isCompleted()) await holder.rollback();
+    }
+
+    // Settled by the checkout's own completion, before its answer: none of its orders is left to settle it.
+    expect(await db('pay_orders').where({ user_id: buyerId }).first('status', 'cash_amount')).toEqual({ status: 'CLOSED', cash_amount: 0 });
+    expect(await sku(shirt)).toMatchObject({ stock: 10, reserved: 0, sold: 0 });
+    expect(await sku(mugs)).toMatchObject({ stock: 10, reserved: 0, sold: 0 });
   });
 
   it('not enough balance: 422, nothing charged, the orders stay payable; another buyer’s pay order does not exist', async () => {
