@@ -61,7 +61,7 @@ export async function upsertCategory(db: Db, input: CategoryInput) {
     if (existing) await trx('catalogue_categories').where({ category_id: input.categoryId }).update(row);
     else await trx('catalogue_categories').insert({ category_id: input.categoryId, ...row });
     // Category names are part of the listings' search keys: blanking them has the listing trigger recompute them.
-    if (existing && existing.name !== input.name) await trx('catalogue_listings').whereRaw('category_path @> ?::text[]', [[input.categoryId]]).update({ search_text: '' });
+    if (existing && existing.name !== input.name) await trx('catalogue_listings').whereRaw(`category_id = ANY(ARRAY(${CATEGORIES_UNDER} @> ?::text[]))`, [[input.categoryId]]).update({ search_text: '' });
   });
   return (await categoryView(db, input.categoryId))!;
 }
@@ -165,6 +165,12 @@ export async function frontCategoryTree(db: Db): Promise<FrontTreeNode[]> {
   const rows = await db('catalogue_front_categories').select('front_category_id as id', 'parent_id', 'name', 'position', 'back_category_ids');
   return nest<TreeNode & { back_category_ids: string[] }, FrontTreeNode>(rows, (r, children) => ({ frontCategoryId: r.id, name: r.name, backCategoryIds: r.back_category_ids, children }));
 }
+
+/**
+ * SQL completed by a path condition on the given category ids: the categories whose path
+ * names one of them, i.e. each of them and every category below it (listings name their own).
+ */
+export const CATEGORIES_UNDER = 'SELECT c.category_id FROM catalogue_categories c WHERE c.path';
 
 /** The back-end categories a front category shows: its own mapping and its descendants'. */
 export async function backCategoriesOf(db: Db, frontCategoryId: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { backCategoriesOf } from './categories';
+import { backCategoriesOf, CATEGORIES_UNDER } from './categories';
 import type { Facets, ProductSearch, SearchHit, SearchRequest, SearchResult } from './product-search';
 import { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor';
 
@@ -21,24 +21,21 @@ export class PgProductSearch implements ProductSearch {
     const filter = new SqlParts();
     const score = new SqlParts();
 
-    const terms = splitTerms(req.q);
-    if (terms.length) {
-      const { rows } = await this.db.raw(`SELECT t.term, catalogue_query_grams(t.term) AS grams FROM unnest(?::text[]) WITH ORDINALITY AS t(term, n) ORDER BY t.n`, [terms]);
-      // Every word's grams in one containment: GIN intersects the posting lists, rarest first.
-      const grams = [...new Set((rows as { term: string; grams: string[] }[]).flatMap((r) => r.grams))];
-      if (grams.length) filter.add('l.grams @> ?::text[]', grams);
-      for (const r of rows as { term: string; grams: string[] }[]) {
-        const pattern = `%${escapeLike(r.term)}%`;
-        // A word that is its own single gram is matched exactly by the index; others need the substring checked.
-        if (!(r.grams.length === 1 && r.grams[0] === r.term)) filter.add('l.search_text LIKE ?', pattern);
-        score.add('CASE WHEN lower(l.title) LIKE ? THEN 2 ELSE 1 END', pattern);
-      }
+    // Each word's grams are computed by the planner (an immutable function of a constant), so
+    // a search is one round trip and the conditions below fold to what the word needs: the
+    // n-gram index narrows, and LIKE checks the substring unless the word is its own single gram.
+    for (const term of splitTerms(req.q)) {
+      const pattern = `%${escapeLike(term)}%`;
+      filter.add(`(catalogue_query_grams(?) = '{}' OR l.grams @> catalogue_query_grams(?))`, term, term);
+      filter.add('(catalogue_query_grams(?) = ARRAY[?]::text[] OR l.search_text LIKE ?)', term, term, pattern);
+      score.add('CASE WHEN lower(l.title) LIKE ? THEN 2 ELSE 1 END', pattern);
     }
-    if (req.category) filter.add('l.category_path @> ARRAY[?]::text[]', req.category);
+    // A category filter names the categories below it (listings sit in leaves), so a browse reads the browse index alone.
+    if (req.category) filter.add(`l.category_id = ANY(ARRAY(${CATEGORIES_UNDER} @> ARRAY[?]::text[]))`, req.category);
     if (req.frontCategory) {
       const backIds = await backCategoriesOf(this.db, req.frontCategory);
       if (!backIds.length) return emptyResult(req);
-      filter.add('l.category_path && ?::text[]', backIds);
+      filter.add(`l.category_id = ANY(ARRAY(${CATEGORIES_UNDER} && ?::text[]))`, backIds);
     }
     if (req.brands?.length) filter.add('l.brand_id = ANY(?::text[])', req.brands);
     for (const a of req.attributes ?? []) filter.add('l.attr_pairs && ?::text[]', a.values.map((v) => `${a.key}=${v}`));
@@ -70,16 +67,24 @@ export class PgProductSearch implements ProductSearch {
          JOIN catalogue_brands b ON b.brand_id = p.brand_id JOIN catalogue_categories c ON c.category_id = p.category_id)`,
     ];
     const outputs = [`(SELECT coalesce(json_agg(h ORDER BY ${order}), '[]') FROM hits h) AS hits`];
-    if (facets.length) outputs.push('(SELECT count(*) FROM m)::int AS total');
+    if (facets.length) {
+      // The total and the brand and category counts in one pass over the matches, each row
+      // labelled with the set it counts ('all', 'm.brand_id' or 'm.category_id').
+      const grouped = [...(facets.includes('brand') ? ['m.brand_id'] : []), ...(facets.includes('category') ? ['m.category_id'] : [])];
+      const label = grouped.length ? `CASE ${grouped.map((c) => `WHEN GROUPING(${c}) = 0 THEN '${c}' `).join('')}ELSE 'all' END` : `'all'`;
+      const column = (c: string) => (grouped.includes(c) ? c : 'NULL');
+      ctes.push(`counts AS (
+         SELECT ${label} AS counted, ${column('m.brand_id')} AS brand_id, ${column('m.category_id')} AS category_id, count(*)::int AS n
+         FROM m GROUP BY GROUPING SETS (${['()', ...grouped.map((c) => `(${c})`)].join(', ')}))`);
+      outputs.push(`coalesce((SELECT n FROM counts WHERE counted = 'all'), 0) AS total`);
+    }
     if (facets.includes('brand')) {
-      ctes.push(`brands AS (SELECT m.brand_id, count(*)::int AS n FROM m GROUP BY m.brand_id ORDER BY n DESC, m.brand_id LIMIT ${FACET_VALUES})`);
       outputs.push(`(SELECT coalesce(json_agg(json_build_object('brandId', x.brand_id, 'name', b.name, 'count', x.n) ORDER BY x.n DESC, x.brand_id), '[]')
-                     FROM brands x JOIN catalogue_brands b ON b.brand_id = x.brand_id) AS brands`);
+                     FROM (SELECT brand_id, n FROM counts WHERE counted = 'm.brand_id' ORDER BY n DESC, brand_id LIMIT ${FACET_VALUES}) x JOIN catalogue_brands b ON b.brand_id = x.brand_id) AS brands`);
     }
     if (facets.includes('category')) {
-      ctes.push(`categories AS (SELECT m.category_id, count(*)::int AS n FROM m GROUP BY m.category_id ORDER BY n DESC, m.category_id LIMIT ${FACET_VALUES})`);
       outputs.push(`(SELECT coalesce(json_agg(json_build_object('categoryId', x.category_id, 'name', c.name, 'count', x.n) ORDER BY x.n DESC, x.category_id), '[]')
-                     FROM categories x JOIN catalogue_categories c ON c.category_id = x.category_id) AS categories`);
+                     FROM (SELECT category_id, n FROM counts WHERE counted = 'm.category_id' ORDER BY n DESC, category_id LIMIT ${FACET_VALUES}) x JOIN catalogue_categories c ON c.category_id = x.category_id) AS categories`);
     }
     if (facets.includes('attributes')) {
       ctes.push(`pairs AS (SELECT p, count(*)::int AS n FROM m, unnest(m.attr_pairs) p GROUP BY p)`);
@@ -104,6 +109,7 @@ export class PgProductSearch implements ProductSearch {
 }
 
 const FACET_VALUES = 50;
+
 
 const ORDER: Record<SearchRequest['sort'], string> = {
   relevance: 'score DESC, sold DESC, sku_id',

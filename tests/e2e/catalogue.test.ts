@@ -165,6 +165,13 @@ describe('catalogue', () => {
     expect(await ids_({ inStock: 'true', brand: ids.huawei })).toEqual([`${ids.mate}-black-256`, `${ids.mate}-white-256`]);
     expect(await ids_({ category: ids.cases })).toEqual([]);
     expect((await search({ frontCategory: 'no-such-front', facets: 'brand' })).body).toEqual({ items: [], nextCursor: null, total: 0, facets: { brands: [] } });
+
+    // Each facet alone counts the same as with the others; no match counts nothing.
+    const facetsAlone = async (facets: string) => (await search({ frontCategory: ids.front, facets })).body;
+    expect(await facetsAlone('brand')).toMatchObject({ total: 4, facets: { brands: r.body.facets.brands } });
+    expect(await facetsAlone('category')).toMatchObject({ total: 4, facets: { categories: r.body.facets.categories } });
+    expect(await facetsAlone('attributes')).toMatchObject({ total: 4, facets: { attributes: r.body.facets.attributes } });
+    expect((await search({ category: ids.cases, facets: 'brand,category' })).body).toEqual({ items: [], nextCursor: null, total: 0, facets: { brands: [], categories: [] } });
   });
 
   it('pages with cursors in every sort without losing or repeating a hit', async () => {
