@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { createApp } from './api/app';
 import { OrderClient } from './api/order-client';
 import { EXTENSIONS } from './extensions';
@@ -38,7 +38,9 @@ export async function startServer(opts: ServerOptions = {}) {
   const db = createDb(env.databaseUrl);
   // The code base's extensions, and those of lines onboarded from outside it (EXTENSION_MODULES).
   const registry = buildRegistry(db, config, [...EXTENSIONS, ...loadExtensionModules(extensionModulesFromEnv())]);
-  const connection = await Connection.connect({ address: env.temporalAddress });
+  // A request retries an absent Temporal for about 3 s (the SDK's default is about 20 s) and
+  // then answers 503: a brief blip is absorbed, an outage is told to the client at once.
+  const connection = await Connection.connect({ address: env.temporalAddress, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 6 }))] });
   // Workflow starts, updates and signals carry the REST request's id on to the activities' log lines.
   const temporal = new Client({ connection, namespace: env.temporalNamespace, interceptors: { workflow: [requestIdClientInterceptor] } });
   // Heartbeats tell each server how many share the cluster-wide limits (flash-sale rates).

@@ -32,6 +32,9 @@ import { requestLog, resumeRequestLogContext } from './request-log';
 export const BODY_LIMIT = '64kb';
 
 /** The REST app: auth, the contract's routes, and one error handler that speaks the contract's error format. */
+/** How long /readyz waits for Temporal's answer: load balancers' probes give up after a few seconds. */
+const READY_CHECK_DEADLINE_MS = 2_000;
+
 export function createApp(deps: AppDeps, log: Logger) {
   const app = express();
   app.disable('x-powered-by');
@@ -48,8 +51,13 @@ export function createApp(deps: AppDeps, log: Logger) {
     // Why a dependency is not ready, in words an operator can act on (absent when ready).
     const reasons: Partial<Record<keyof typeof checks, string>> = {};
     const why = (err: unknown) => (err as Error)?.message?.split('\n')[0] || String(err);
-    await deps.db.raw('select 1').then(() => (checks.database = true), (err) => (reasons.database = `PostgreSQL unreachable: ${why(err)}`));
-    await deps.temporal.workflowService.getSystemInfo({}).then(() => (checks.temporal = true), (err) => (reasons.temporal = `Temporal unreachable: ${why(err)}`));
+    await Promise.all([
+      deps.db.raw('select 1').then(() => (checks.database = true), (err) => (reasons.database = `PostgreSQL unreachable: ${why(err)}`)),
+      // A probe answers within its deadline: an absent Temporal is not retried for a request's usual seconds.
+      deps.temporal.connection
+        .withDeadline(Date.now() + READY_CHECK_DEADLINE_MS, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then(() => (checks.temporal = true), (err) => (reasons.temporal = `Temporal unreachable: ${why(err)}`)),
+    ]);
     const ready = checks.database && checks.temporal;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(ready ? {} : { reasons }) });
   });
