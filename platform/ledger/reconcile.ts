@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db, Tx } from '../db/knex';
 
 export interface Reconciliation {
   ok: boolean;
@@ -23,6 +23,12 @@ export interface Reconciliation {
  * (double entry), each account's sequence is gap-free, and money is conserved.
  */
 export async function reconcile(db: Db): Promise<Reconciliation> {
+  // One snapshot for every check: on a live platform, a payment or an account opened
+  // between two of them would otherwise look like drift or money created.
+  return db.transaction((trx) => checkBooks(trx), { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+async function checkBooks(db: Tx): Promise<Reconciliation> {
   const drifting = await db.raw(`
     SELECT a.account_id, a.balance, a.frozen, a.points,
            COALESCE(SUM(l.balance_change), 0) AS ledger_balance,
