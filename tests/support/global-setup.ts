@@ -28,7 +28,10 @@ export default async function globalSetup(): Promise<void> {
   let platform: ThrowawayPlatform | undefined;
   const taskQueue = 'orders-test';
   const overlay = path.join(ROOT, 'tests', 'support', 'config-overlay.yaml');
-  const childEnv: Record<string, string> = { TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' };
+  // The production layout's crash-recovery settings (docs/operations.md): a killed worker's
+  // workflow tasks move to the next worker in seconds, so the tests that kill workers wait
+  // seconds, not the SDK defaults' tens. The task timeout keeps headroom for a busy CI host.
+  const childEnv: Record<string, string> = { TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', STICKY_SCHEDULE_TO_START_MS: '2000', WORKFLOW_TASK_TIMEOUT_MS: '5000' };
   if (fs.existsSync(overlay)) childEnv.CONFIG_OVERLAY = overlay;
   // Every worker of the run (the harness's, those tests restart, their own pairs) loads one
   // bundle of this checkout's workflow code, made while PostgreSQL and Temporal start,
