@@ -19,8 +19,9 @@ const PLATFORM_TESTS = ['<rootDir>/tests/e2e/**/*.test.ts', '<rootDir>/tests/int
  * the others (`npm test` runs the rest on two jest workers first): they stop, kill or
  * restart its worker, server, PostgreSQL or Temporal; count servers for cluster-wide rate
  * limits; read its process-wide metrics and logs; set a line's alert thresholds; run the
- * scanners or the relay over every row; make an account drift on purpose; or check that
- * the accounting journal has caught up with every payment.
+ * scanners or the relay over every row; make an account drift on purpose; check that
+ * the accounting journal has caught up with every payment; or need a race whose requests
+ * arrive within milliseconds of each other (another file's load spreads them out).
  */
 const ALONE = [
   'tests/e2e/faults.test.ts',
@@ -36,6 +37,7 @@ const ALONE = [
   'tests/e2e/console-api.test.ts',
   'tests/e2e/console-browser.test.ts',
   'tests/e2e/accounting.test.ts',
+  'tests/e2e/concurrency.test.ts',
   'tests/integration/outbox-relay.test.ts',
   'tests/integration/retention.test.ts',
   'tests/integration/stale-freeze.test.ts',
