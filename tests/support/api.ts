@@ -111,17 +111,7 @@ export async function sku(skuId: string) {
   return (await get(`/v1/skus/${skuId}`, KEYS.operator)).body as { stock: number; reserved: number; sold: number };
 }
 
-/** Polls until `check` passes (for effects of timers), failing after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-    last = await read();
-  }
-  return last;
-}
+export { eventually } from './polling';
 
 let db: Db | undefined;
 /** Direct database access, for checking invariants the API does not show. */

@@ -7,7 +7,8 @@
  * goods, split shipments, a late payment, the used-car line, a buyer who cannot pay. Each
  * flow records how its order must end; a request answered wrongly is a violation.
  */
-import { within, type ExpectedEndings } from './order-invariants';
+import type { ExpectedEndings } from './order-invariants';
+import { within } from './polling';
 import { uid } from './uid';
 
 export interface Reply<T = any> {

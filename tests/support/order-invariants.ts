@@ -10,6 +10,7 @@ import { checkAccounting } from '../../platform/accounting/journal';
 import type { Db } from '../../platform/db/knex';
 import { FINAL_STATUSES } from '../../platform/domain/order-status';
 import { reconcile } from '../../platform/ledger/reconcile';
+import { within } from './polling';
 
 /** What the invariants compare against: taken before the run. */
 export interface Baseline {
@@ -41,19 +42,6 @@ export async function takeBaseline(db: Db, skus: string[]): Promise<Baseline> {
     stock.set(s, row.stock + row.sold);
   }
   return { stock, books: await reconcile(db) };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Reads until `done` holds or the time is up; says which, with the last value read. */
-export async function within<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<{ ok: boolean; last: T }> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const last = await read();
-    if (done(last)) return { ok: true, last };
-    if (Date.now() > until) return { ok: false, last };
-    await sleep(250);
-  }
 }
 
 /**
