@@ -95,6 +95,10 @@ export const envSchema = z.object({
   TEMPORAL_PORT: withDefault(port(), 7_233),
   TEMPORAL_UI_PORT: withDefault(port(), 8_233),
   TEMPORAL_CLI_PATH: text(),
+  /** How old the dashboard's hourly rollup may be when read: within it, readers share one refresh. */
+  DASHBOARD_MAX_STALENESS_MS: withDefault(numberIn({ min: 0 }, 'a number of milliseconds, 0 or more'), 5_000),
+  /** bcrypt's cost for buyers' passwords (2^cost rounds); 10 takes ~60–100 ms here. */
+  BUYER_BCRYPT_COST: withDefault(numberIn({ min: 4, max: 31, integer: true }, 'an integer from 4 to 31'), 10),
 });
 
 export type EnvSettings = z.infer<typeof envSchema>;

@@ -2,21 +2,12 @@ import { Router, type Request } from 'express';
 import { evaluateAlerts, listThresholds, thresholdView } from '../../platform/dashboard/alerts';
 import { dashboard } from '../../platform/dashboard/dashboard';
 import { refreshRollup } from '../../platform/dashboard/rollup';
+import { envSettings } from '../../platform/env';
 import { badRequest, notFound } from '../../platform/errors/app-error';
 import { principalOf, requireOperator } from '../auth';
 import type { AppDeps } from '../deps';
 import * as s from '../schemas.console';
 import { parse } from '../validate';
-
-/**
- * How old the hourly rollup may be when the dashboard is read (DASHBOARD_MAX_STALENESS_MS,
- * default 5 s): within it, readers share one refresh instead of each recomputing the
- * current hour.
- */
-const maxStalenessMs = () => {
-  const v = Number(process.env.DASHBOARD_MAX_STALENESS_MS ?? 5_000);
-  return Number.isFinite(v) && v >= 0 ? v : 5_000;
-};
 
 /** The business lines a caller may see: undefined means every line (operators). */
 const visibleBizIds = (req: Request) => {
@@ -26,11 +17,13 @@ const visibleBizIds = (req: Request) => {
 
 /** The dashboard's aggregates and the per-line threshold alerts; a business key sees its own lines only. */
 export function dashboardRoutes({ db, config }: AppDeps): Router {
+  // How old the hourly rollup may be when the dashboard is read: within it, readers share one refresh instead of each recomputing the current hour.
+  const maxStalenessMs = envSettings().DASHBOARD_MAX_STALENESS_MS;
   const r = Router();
 
   r.get('/v1/dashboard', async (req, res) => {
     const q = parse(s.dashboardQuery, req.query, 'query');
-    const rollup = await refreshRollup(db, maxStalenessMs());
+    const rollup = await refreshRollup(db, maxStalenessMs);
     const body = await dashboard(db, {
       from: new Date(q.from),
       to: new Date(q.to),

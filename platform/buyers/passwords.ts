@@ -1,12 +1,13 @@
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
+import { envSettings } from '../env';
 
 /**
  * bcrypt through bcryptjs: pure JavaScript, so no install script and no native binary
  * (the CI machine builds nothing); cost 10 takes ~60–100 ms here, which is what slows
  * an offline guess.
  */
-const COST = Number(process.env.BUYER_BCRYPT_COST ?? 10);
+const COST = envSettings().BUYER_BCRYPT_COST;
 
 /** bcrypt reads at most 72 bytes; longer passwords would be silently cut. */
 export const password = z

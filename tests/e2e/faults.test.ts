@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import fs from 'node:fs';
 import { call, closeDatabase, database, eventually, KEYS, makeCoupon, makeSku, makeUser, uid, type Reply } from '../support/api';
@@ -33,7 +34,6 @@ const FAULTY_WORKER_ENV = { FAULT_RATE: String(RATE), WEBHOOK_LEASE_MS: '8000' }
 jest.setTimeout(Math.max(600_000, ORDERS * 20_000));
 afterAll(closeDatabase);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Counts {
   orders: number;
   refusedCreates: number;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
 import { createAbilityActivities } from '../../activities/ability-activities';
@@ -19,7 +20,6 @@ describe('the orphaned-order scanner', () => {
   let client: Client;
   let deps: OrphanScanDeps;
   const status = async (orderId: string) => (await get(`/v1/orders/${orderId}`)).body.status;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // Other test files' orders share the database: look at what the scan did to ours.
   const scan = async (graceSeconds: number, orderId: string) => (await repairOrphanedOrders(deps, { graceSeconds, limit: 1_000 })).filter((r) => r.orderId === orderId);
 

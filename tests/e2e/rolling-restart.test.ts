@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { AppFleet } from '../support/app-fleet';
@@ -23,7 +24,6 @@ const LANES = 4;
 jest.setTimeout(300_000);
 afterAll(closeDatabase);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('rolling restart with SIGTERM', () => {
   let fleet: AppFleet;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { reconcile } from '../../platform/ledger/reconcile';
 import { closeDatabase, createOrder, database, get, makeCoupon, makeSku, makeUser, pay, post } from '../support/api';
 import { countBy, unexpectedOutcomes } from '../support/outcomes';
@@ -5,7 +6,6 @@ import { killWorker, startWorker } from '../support/test-env';
 
 afterAll(closeDatabase);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Kills the worker with SIGKILL while orders are being created, paid and cancelled,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { reconcile } from '../../platform/ledger/reconcile';
 import { freezePayOrder, payOrderXid, settleStalePayOrderFreezes } from '../../platform/payments/pay-order-freeze';
 import { releaseStaleFreezes } from '../../platform/tcc/stale-freezes';
@@ -8,7 +9,6 @@ import { topUp } from '../support/top-up';
 
 afterAll(closeDatabase);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A pay order's payment abandoned midway — its one freeze made, one order's share claimed,

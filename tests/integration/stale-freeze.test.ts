@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { reconcile } from '../../platform/ledger/reconcile';
 import { releaseStaleFreezes } from '../../platform/tcc/stale-freezes';
 import { FenceViolation } from '../../platform/tcc/fence';
@@ -7,7 +8,6 @@ import { abilityInput, registryFor, runStep } from '../support/platform';
 
 afterAll(closeDatabase);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A freeze with no confirm and no cancel — a pay attempt whose workflow was terminated
