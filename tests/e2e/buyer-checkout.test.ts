@@ -1,5 +1,6 @@
 import { reconcile } from '../../platform/ledger/reconcile';
-import { account, closeDatabase, database, eventually, get, KEYS, makeSku, post, sku, uid } from '../support/api';
+import { post as postMovement } from '../../platform/repositories/accounts';
+import { account, closeDatabase, database, eventually, get, KEYS, makeSku, makeUser, post, sku, uid } from '../support/api';
 import { buyerCall, lastCode, newIp, newPhone, PASSWORD, requestCode } from '../support/buyer-api';
 import { topUp } from '../support/top-up';
 
@@ -185,6 +186,33 @@ describe('checkout: one pay order, many orders', () => {
     const paid = await buyerCall('POST', payPath, { token, body: { method: 'balance' }, idem: uid('pay'), ip });
     expect({ status: paid.status, payOrder: paid.body.status, orders: paid.body.orders.map((o: any) => o.status) }).toEqual({ status: 200, payOrder: 'PAID', orders: ['PAID', 'PAID', 'PAID'] });
     expect(await account(buyerId)).toMatchObject({ balance: 80_000 - 71_500, frozen: 0 });
+  });
+
+  it('pays a points-mall line in points and a retail line in cash under one pay order: the tender split says which', async () => {
+    const ip = newIp();
+    const shirt = await makeSku({ price: 3_000, stock: 10 });
+    const umbrella = await makeSku({ productType: 'points-goods', price: 2_000, stock: 5 });
+    const { buyerId, token } = await registerAndMerge(ip, [{ skuId: shirt, quantity: 1 }, { skuId: umbrella, quantity: 1 }], []);
+    await topUp(buyerId, 5_000);
+    // Points only enter at an account's opening: a member's points are granted from another account's.
+    const grantor = await makeUser({ balance: 0, points: 5_000 });
+    await database().transaction((trx) => postMovement(trx, uid('grant'), 'POINTS_GRANT', { type: 'user', id: buyerId }, [{ accountId: grantor, points: -2_500 }, { accountId: buyerId, points: 2_500 }]));
+
+    const checkedOut = await buyerCall('POST', '/v1/buyer/checkouts', { token, body: {}, idem: uid('checkout'), ip });
+    expect(checkedOut.status).toBe(201);
+    expect(checkedOut.body.orders.map((o: any) => o.bizId).sort()).toEqual(['points-mall', 'retail']);
+    const payPath = `/v1/buyer/pay-orders/${checkedOut.body.payOrder.payOrderId}/payments`;
+    const paid = await buyerCall('POST', payPath, { token, body: { method: 'balance' }, idem: uid('pay'), ip });
+    expect({ status: paid.status, payOrder: paid.body.status, tender: paid.body.tender, orders: paid.body.orders.map((o: any) => `${o.bizId} ${o.status} ${o.paymentMethod}`).sort() }).toEqual({
+      status: 200,
+      payOrder: 'PAID',
+      tender: { cash: 3_000, coins: 2_000, vouchers: 0 },
+      orders: ['points-mall PAID points', 'retail PAID pay-order'],
+    });
+    expect(await account(buyerId)).toMatchObject({ balance: 2_000, frozen: 0, points: 500 });
+    expect(await sku(umbrella)).toMatchObject({ stock: 4, sold: 1 });
+    const books = await reconcile(database());
+    expect({ drifting: books.drifting, unbalanced: books.unbalancedTxns, points: books.totalPoints - books.openingPoints }).toEqual({ drifting: [], unbalanced: [], points: 0 });
   });
 
   it('a payment channel’s notification for the pay order pays all of its orders', async () => {
