@@ -365,7 +365,7 @@ function buyerPaths(add: AddOperation, json: (schema: z.ZodType) => { content: {
   const sessionLinks = { refreshBuyerSession: { operationId: 'refreshBuyerSession', requestBody: { refreshToken: '$response.body#/session/refreshToken' } } };
   const cartLinks = linksTo(['changeBuyerCartItem', 'removeBuyerCartItem'], { skuId: '$response.body#/items/0/skuId' });
   const byOrderId = (pointer: string) =>
-    linksTo(['getBuyerOrder', 'payBuyerOrder', 'cancelBuyerOrder', 'confirmBuyerReceipt', 'requestBuyerRefund'], { orderId: `$response.body#${pointer}` });
+    linksTo(['getBuyerOrder', 'payBuyerOrder', 'payBuyerOrderBalance', 'cancelBuyerOrder', 'confirmBuyerReceipt', 'requestBuyerRefund'], { orderId: `$response.body#${pointer}` });
   const orderLinks = {
     ...byOrderId('/orderId'),
     requestBuyerRefund: {
@@ -484,6 +484,14 @@ function buyerPaths(add: AddOperation, json: (schema: z.ZodType) => { content: {
   buyer({ operationId: 'getBuyerOrder', method: 'get', path: '/v1/buyer/orders/{orderId}', summary: 'One of my orders', request: { params: orderId }, ok: { description: 'the order', schema: out.orderView } });
   buyer({ operationId: 'payBuyerOrder', method: 'post', path: '/v1/buyer/orders/{orderId}/payments', summary: 'Pay my order', request: { params: orderId, body: json(s.payBody) }, ok: { description: 'the order, PAID', schema: out.orderView, links: orderLinks } });
   buyer({ operationId: 'cancelBuyerOrder', method: 'post', path: '/v1/buyer/orders/{orderId}/cancel', summary: 'Cancel my order before shipment', request: { params: orderId, body: json(s.cancelBody) }, ok: { description: 'the order, CANCELLED', schema: out.orderView } });
+  buyer({
+    operationId: 'payBuyerOrderBalance',
+    method: 'post',
+    path: '/v1/buyer/orders/{orderId}/balance-payments',
+    summary: 'Pay the balance (尾款) of my order after its deposit, where the line takes it online',
+    request: { params: orderId, body: json(s.payBody) },
+    ok: { description: 'the order, balanceStatus PAID', schema: out.orderView, links: orderLinks },
+  });
   buyer({ operationId: 'confirmBuyerReceipt', method: 'post', path: '/v1/buyer/orders/{orderId}/receipt', summary: 'Confirm receipt of my order', request: { params: orderId, body: json(s.receiptBody) }, ok: { description: 'the order, COMPLETED', schema: out.orderView } });
   buyer({
     operationId: 'requestBuyerRefund',

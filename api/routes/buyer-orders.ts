@@ -12,7 +12,7 @@ import * as b from '../schemas.buyers';
 import { parse } from '../validate';
 
 /**
- * A buyer's own orders, one at a time: created, paid, cancelled and refunded through the
+ * A buyer's own orders, one at a time: created, paid (a deposit's balance too), cancelled and refunded through the
  * very code the business API runs (api/order-commands.ts). Another buyer's order, or
  * one of a line closed to buyers, does not exist here (404).
  */
@@ -60,6 +60,7 @@ export function buyerOrderRoutes(deps: AppDeps, api: BuyerApi): Router {
   command('/v1/buyer/orders/:orderId/payments', commands.pay);
   command('/v1/buyer/orders/:orderId/cancel', commands.cancel);
   command('/v1/buyer/orders/:orderId/receipt', commands.receipt);
+  command('/v1/buyer/orders/:orderId/balance-payments', commands.payBalance);
 
   r.post('/v1/buyer/orders/:orderId/refunds', async (req, res) => {
     const view = await myOrder(req);

@@ -32,6 +32,7 @@ FIXTURE_BY_OPERATION = {
     # The buyer API shows a buyer only the buyer's own orders and refunds.
     "getBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER"),
     "payBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER"),
+    "payBuyerOrderBalance": os.environ.get("FUZZ_BUYER_ORDER"),
     "confirmBuyerReceipt": os.environ.get("FUZZ_BUYER_ORDER"),
     "requestBuyerRefund": os.environ.get("FUZZ_BUYER_ORDER"),
     "cancelBuyerOrder": os.environ.get("FUZZ_BUYER_ORDER_TO_CANCEL"),

@@ -1,4 +1,6 @@
-import { account, closeDatabase, createOrder, createdOrder, database, eventually, fulfil, get, KEYS, makeSku, makeUser, pay, post, sku } from '../support/api';
+import { account, closeDatabase, createOrder, createdOrder, database, eventually, fulfil, get, KEYS, makeSku, makeUser, pay, post, sku, uid } from '../support/api';
+import { buyerCall, registerBuyer } from '../support/buyer-api';
+import { topUp } from '../support/top-up';
 
 afterAll(closeDatabase);
 
@@ -174,5 +176,28 @@ describe('new cars', () => {
     expect(await sku(skuId)).toMatchObject({ stock: 1, sold: 1 });
     await eventually(() => get(`/v1/orders/${order.orderId}`, KEYS.newCar), (r) => r.body.status === 'CLOSED', 30_000);
     expect(await sku(skuId)).toMatchObject({ stock: 2, reserved: 0, sold: 0 });
+  });
+
+  it('a buyer pays the balance of his own car through the buyer API; another buyer cannot see the order', async () => {
+    const skuId = await newCar(1_000_000);
+    const me = await registerBuyer();
+    const stranger = await registerBuyer();
+    await topUp(me.buyerId, 1_000_000);
+    const as = (b: typeof me) => ({ token: b.session.accessToken, ip: b.ip });
+    const created = await buyerCall('POST', '/v1/buyer/orders', { ...as(me), idem: uid('car'), body: { items: [{ skuId, quantity: 1 }], scene: { channel: 'app', ...STORE }, buyer: ID_CARD } });
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId as string;
+    expect((await buyerCall('POST', `/v1/buyer/orders/${orderId}/payments`, { ...as(me), body: { method: 'balance' } })).body).toMatchObject({ status: 'PAID', balanceStatus: 'DUE' });
+    const deposit = (await account(me.buyerId)).balance;
+
+    const elsewhere = await buyerCall('POST', `/v1/buyer/orders/${orderId}/balance-payments`, { ...as(stranger), body: { method: 'balance' } });
+    expect(`${elsewhere.status} ${elsewhere.body.error?.code}`).toBe('404 NOT_FOUND');
+    const paid = await buyerCall('POST', `/v1/buyer/orders/${orderId}/balance-payments`, { ...as(me), body: { method: 'balance' } });
+    expect(paid.body).toMatchObject({ paidAmount: 1_000_000, balanceStatus: 'PAID' });
+    expect(await account(me.buyerId)).toMatchObject({ balance: 0, frozen: 0 });
+    expect(deposit).toBeGreaterThan(0);
+    // The same request again charges nothing.
+    expect((await buyerCall('POST', `/v1/buyer/orders/${orderId}/balance-payments`, { ...as(me), body: { method: 'balance' } })).body).toMatchObject({ paidAmount: 1_000_000, balanceStatus: 'PAID' });
+    expect(await account(me.buyerId)).toMatchObject({ balance: 0, frozen: 0 });
   });
 });

@@ -323,10 +323,18 @@ describe('the OpenAPI document', () => {
       201,
     );
     conforms('GET', '/v1/buyer/refunds/{refundId}', await buyer('GET', `/v1/buyer/refunds/${refund.refundId}`, { token }), 200);
+    // A new car bought by the buyer: the deposit, then the balance (尾款) from the balance.
+    const carSkuId = uid('sku-car-doc-buyer');
+    await post('/v1/admin/skus', { skuId: carSkuId, spuId: `spu-${carSkuId}`, title: 'Doc buyer car', productType: 'new-car', price: 100_000, stock: 1, attributes: { stores: ['store-4s-hz-01'] } }, KEYS.operator);
+    await topUp(registered.buyer.buyerId, 100_000);
+    const car = conforms('POST', '/v1/buyer/orders', await buyer('POST', '/v1/buyer/orders', { token, idem: uid('idem'), body: { items: [{ skuId: carSkuId, quantity: 1 }], scene: { channel: 'app', storeId: 'store-4s-hz-01' }, buyer: { idCardNo: '110101199003074477' } } }), 201);
+    expect((await buyer('POST', `/v1/buyer/orders/${car.orderId}/payments`, { token, body: { method: 'balance' } })).status).toBe(200);
+    const balancePaid = conforms('POST', '/v1/buyer/orders/{orderId}/balance-payments', await buyer('POST', `/v1/buyer/orders/${car.orderId}/balance-payments`, { token, body: { method: 'balance' } }), 200);
+    expect(balancePaid.balanceStatus).toBe('PAID');
     const other = conforms('POST', '/v1/buyer/orders', await order(), 201);
     conforms('POST', '/v1/buyer/orders/{orderId}/cancel', await buyer('POST', `/v1/buyer/orders/${other.orderId}/cancel`, { token, body: { reason: 'changed my mind' } }), 200);
     const mine = conforms('GET', '/v1/buyer/orders', await buyer('GET', '/v1/buyer/orders?limit=5', { token }), 200);
-    expect(mine.items.map((o: Json) => o.orderId)).toEqual([other.orderId, toRefund.orderId, placed.orderId]);
+    expect(mine.items.map((o: Json) => o.orderId)).toEqual([other.orderId, car.orderId, toRefund.orderId, placed.orderId]);
     conforms('GET', '/v1/buyer/orders/{orderId}', await buyer('GET', '/v1/buyer/orders/ord-missing', { token }), 404);
 
     // Sessions: a refresh, a logout, a reset by code.
