@@ -264,7 +264,7 @@ describe('the OpenAPI document', () => {
     conforms('GET', '/v1/catalogue/categories/{categoryId}', await get(`/v1/catalogue/categories/${leaf}`), 200);
     conforms('GET', '/v1/catalogue/categories/{categoryId}', await get(`/v1/catalogue/categories/c-${run}-none`), 404);
     const fronts = conforms('GET', '/v1/catalogue/front-categories', await get('/v1/catalogue/front-categories'), 200);
-    expect(fronts.frontCategories.some((f: Json) => f.frontCategoryId === `f-${run}`)).toBe(true);
+    expect(fronts.frontCategories.map((f: Json) => f.frontCategoryId)).toContain(`f-${run}`);
     conforms('GET', '/v1/catalogue/brands', await get('/v1/catalogue/brands'), 200);
     conforms('GET', '/v1/catalogue/spus/{spuId}', await get(`/v1/catalogue/spus/${spuId}`), 200);
     const hits = conforms('GET', '/v1/catalogue/search', await get(`/v1/catalogue/search?q=${run}&facets=brand,category,attributes`), 200);

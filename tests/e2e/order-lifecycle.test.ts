@@ -55,7 +55,7 @@ describe('an order from creation to completion', () => {
       'coupon.consume:DefaultCouponExt',
       'payment.confirm:DefaultPaymentExt',
     ]);
-    expect(history.events.some((e: any) => e.kind === 'SIGNAL' && e.detail.startsWith('pay'))).toBe(true);
+    expect(history.events).toContainEqual(expect.objectContaining({ kind: 'SIGNAL', detail: expect.stringMatching(/^pay/) }));
     expect(history.events.filter((e: any) => e.kind === 'STATUS_CHANGED').map((e: any) => e.detail.split(' (')[0])).toEqual(
       expect.arrayContaining(['status: ∅ → CREATING', 'status: CREATING → PENDING_PAYMENT', 'status: PENDING_PAYMENT → PAID']),
     );
