@@ -31,10 +31,10 @@ import { requestLog, resumeRequestLogContext } from './request-log';
 
 export const BODY_LIMIT = '64kb';
 
-/** The REST app: auth, the contract's routes, and one error handler that speaks the contract's error format. */
 /** How long /readyz waits for Temporal's answer: load balancers' probes give up after a few seconds. */
 const READY_CHECK_DEADLINE_MS = 2_000;
 
+/** The REST app: auth, the contract's routes, and one error handler that speaks the contract's error format. */
 export function createApp(deps: AppDeps, log: Logger) {
   const app = express();
   app.disable('x-powered-by');

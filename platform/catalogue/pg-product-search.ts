@@ -110,7 +110,6 @@ export class PgProductSearch implements ProductSearch {
 
 const FACET_VALUES = 50;
 
-
 const ORDER: Record<SearchRequest['sort'], string> = {
   relevance: 'score DESC, sold DESC, sku_id',
   'price-asc': 'price, sku_id',

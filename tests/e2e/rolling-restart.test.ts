@@ -24,7 +24,6 @@ const LANES = 4;
 jest.setTimeout(300_000);
 afterAll(closeDatabase);
 
-
 describe('rolling restart with SIGTERM', () => {
   let fleet: AppFleet;
   let temporal: Connection;

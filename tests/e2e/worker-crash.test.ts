@@ -6,7 +6,6 @@ import { killWorker, startWorker } from '../support/test-env';
 
 afterAll(closeDatabase);
 
-
 /**
  * Kills the worker with SIGKILL while orders are being created, paid and cancelled,
  * restarts it, and checks that nothing was lost or done twice: money is conserved and

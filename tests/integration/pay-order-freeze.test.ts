@@ -9,7 +9,6 @@ import { topUp } from '../support/top-up';
 
 afterAll(closeDatabase);
 
-
 /**
  * A pay order's payment abandoned midway — its one freeze made, one order's share claimed,
  * the other never reached, nothing settled (the paying server died, no retry came) — is

@@ -8,7 +8,6 @@ import { abilityInput, registryFor, runStep } from '../support/platform';
 
 afterAll(closeDatabase);
 
-
 /**
  * A freeze with no confirm and no cancel — a pay attempt whose workflow was terminated
  * or lost — is released by the scanner through the fence once it is old enough. The
